@@ -6,27 +6,28 @@ Docs: https://deep-compression.github.io/deep_compression/data.html.md"""
 
 # %% auto #0
 __all__ = ['MNIST_STATS', 'CIFAR100_STATS', 'IMAGENETTE_DIRS', 'IMAGENETTE_CLASSES', 'DATASETS', 'data_root', 'DataMissingError',
-           'stratified_subset', 'TensorDataset', 'TensorDL', 'PadCropFlip', 'ResizeBatch', 'tensor_dls', 'load_mnist',
-           'load_cifar100', 'write_cifar100_format', 'imagenette_path', 'imagenette_label', 'imagenette_items',
-           'imagenette_dls', 'get_dls']
+           'stratified_subset', 'TensorDataset', 'PlainBatch', 'ByteNormalize', 'TensorDL', 'PadCropFlip',
+           'ResizeBatch', 'tensor_dls', 'load_mnist', 'load_cifar100', 'write_cifar100_format', 'imagenette_path',
+           'imagenette_label', 'imagenette_items', 'imagenette_dls', 'get_dls']
 
-# %% ../nbs/00_data.ipynb #4c670bf6
-import os, pickle, shutil, tempfile
+# %% ../nbs/00_data.ipynb #a7e105e4
+import os, pickle
 from pathlib import Path
 import numpy as np, torch
 import torch.nn.functional as F
 from fastcore.basics import store_attr
 from fastai.data.core import DataLoaders, TfmdDL
 from fastai.data.block import DataBlock, CategoryBlock
-from fastai.data.transforms import GrandparentSplitter, parent_label, get_image_files, Normalize, IntToFloatTensor, Category
+from fastai.data.transforms import GrandparentSplitter, get_image_files, Normalize, Category
 from fastai.data.external import untar_data, URLs
-from fastai.vision.core import PILImage, imagenet_stats
+from fastai.vision.core import imagenet_stats
 from fastai.vision.data import ImageBlock
 from fastai.vision.augment import aug_transforms, Resize, RandomResizedCrop
 from fastai.torch_core import TensorImage, TensorCategory, default_device
-from fasttransform import Transform
+from fasttransform import Transform, ItemTransform
+from torch import Tensor, tensor
 
-# %% ../nbs/00_data.ipynb #8b4fb931
+# %% ../nbs/00_data.ipynb #507d4556
 def data_root(
     root:str|Path|None=None, # an explicit folder; wins over everything else
 )->Path:                     # the folder datasets are read from (and downloaded to)
@@ -35,7 +36,7 @@ def data_root(
     env = os.environ.get('DEEP_COMPRESSION_DATA')
     return Path(env).expanduser() if env else Path.home()/'.deep_compression'/'data'
 
-# %% ../nbs/00_data.ipynb #d7c05536
+# %% ../nbs/00_data.ipynb #defeeca3
 class DataMissingError(FileNotFoundError):
     "A dataset's files are not under the data root and could not be downloaded."
 
@@ -53,7 +54,7 @@ def _missing(name, path, why=''):
     msg += " Set DEEP_COMPRESSION_DATA (or pass root=) to the folder that holds the data."
     return DataMissingError(msg + (f" (download failed: {why})" if why else ''))
 
-# %% ../nbs/00_data.ipynb #144d58a9
+# %% ../nbs/00_data.ipynb #9493e848
 def stratified_subset(
     y:np.ndarray,               # integer class labels of one split
     subset:float|int|None=None, # fraction of the split (0 < f <= 1), or a number of items; None keeps all
@@ -64,22 +65,47 @@ def stratified_subset(
     if subset is None: return np.arange(len(y))
     frac = subset/len(y) if isinstance(subset, (int, np.integer)) and not isinstance(subset, bool) else float(subset)
     if not 0 < frac <= 1: raise ValueError(f"subset must be a fraction in (0, 1] or a count in [1, {len(y)}], got {subset}")
+    cls,cnt = np.unique(y, return_counts=True)
+    # largest-remainder rounding: the total is exactly round(frac*len(y)), each class within 1 of its share
+    quota = frac*cnt; k = np.floor(quota).astype(int)
+    k[np.argsort(-(quota-k), kind='stable')[:round(frac*len(y)) - k.sum()]] += 1
     rng = np.random.default_rng(seed)
-    keep = [rng.permutation(np.flatnonzero(y==c))[:max(1, round(frac*(y==c).sum()))] for c in np.unique(y)]
-    return np.sort(np.concatenate(keep))
+    return np.sort(np.concatenate([rng.permutation(np.flatnonzero(y==c))[:n] for c,n in zip(cls, k)]))
 
-# %% ../nbs/00_data.ipynb #81de324b
+# %% ../nbs/00_data.ipynb #ab70e9e1
 class TensorDataset:
     "Images `x` (uint8, N×C×H×W) and labels `y` held as whole tensors; indexable by an int or an index tensor."
-    def __init__(self, x, y, vocab): self.x,self.y,self.vocab = TensorImage(x),TensorCategory(y),list(vocab)
+    def __init__(self, x, y, vocab): self.x,self.y,self.vocab = x.as_subclass(Tensor),y.as_subclass(Tensor),list(vocab)
     def __len__(self): return len(self.y)
-    def __getitem__(self, i): return self.x[i],self.y[i]
+    def __getitem__(self, i): return self.x[i].as_subclass(TensorImage),self.y[i].as_subclass(TensorCategory)
     def decode(self, o, full=True): return o[0], Category(self.vocab[int(o[1])])
     def __repr__(self): return f"TensorDataset({len(self)} items, x {tuple(self.x.shape)}, {len(self.vocab)} classes)"
 
-# %% ../nbs/00_data.ipynb #77ea80d4
+# %% ../nbs/00_data.ipynb #900c84c6
+class PlainBatch(ItemTransform):
+    "Last batch transform: typed `(x, y)` to plain tensors for speed; decoding restores the types."
+    order = 100
+    def encodes(self, b): return tuple(o.as_subclass(Tensor) for o in b)
+    def decodes(self, b): return (b[0].as_subclass(TensorImage), b[1].as_subclass(TensorCategory), *b[2:])
+
+# %% ../nbs/00_data.ipynb #96932205
+class ByteNormalize(Transform):
+    "uint8 images to float, normalised by per-channel `mean`/`std` of the [0, 1] images, in one fused step."
+    order = 10
+    def __init__(self, mean, std): self.mean,self.std = tensor(mean).view(1,-1,1,1)*255,tensor(std).view(1,-1,1,1)*255
+    def setups(self, dl): pass
+    def to(self, device): self.mean,self.std = self.mean.to(device),self.std.to(device)
+    def encodes(self, x:TensorImage):
+        return ((x.as_subclass(Tensor).float() - self.mean)/self.std).as_subclass(TensorImage)
+    def decodes(self, x:TensorImage):
+        return ((x.as_subclass(Tensor)*self.std + self.mean)/255).clamp(0, 1).as_subclass(TensorImage)
+
+# %% ../nbs/00_data.ipynb #a7be1749
 class TensorDL(TfmdDL):
     "A `TfmdDL` over a `TensorDataset` that cuts each batch with one indexing operation instead of collating items."
+    def __init__(self, dataset, bs=64, shuffle=False, **kwargs):
+        kwargs['num_workers'] = 0  # the data is already in memory: worker processes would only pickle it
+        super().__init__(dataset, bs=bs, shuffle=shuffle, **kwargs)
     def create_batches(self, samps):
         idxs = torch.as_tensor(list(samps), dtype=torch.long)
         stop = len(idxs) - len(idxs) % self.bs if self.drop_last else len(idxs)
@@ -89,31 +115,31 @@ class TensorDL(TfmdDL):
     @property
     def c(self): return len(self.dataset.vocab)
 
-# %% ../nbs/00_data.ipynb #250d558d
+# %% ../nbs/00_data.ipynb #47ae09e8
 class PadCropFlip(Transform):
     "Random `pad`-pixel-padded crop and horizontal flip of a batch of images (training set only)."
-    split_idx,order = 0,15
+    split_idx,order = 0,3  # before `ByteNormalize`: crop the uint8 pixels
     def __init__(self, pad:int=4, flip:bool=True): store_attr()
     def encodes(self, x:TensorImage):
-        B,C,H,W = x.shape; p = self.pad
+        x = x.as_subclass(Tensor); B,C,H,W = x.shape; p = self.pad
         xp = F.pad(x, (p,p,p,p))
         oy,ox = (torch.randint(0, 2*p+1, (2,B), device=x.device))
         rows = (oy[:,None] + torch.arange(H, device=x.device))[:,None,:,None]
         cols = (ox[:,None] + torch.arange(W, device=x.device))[:,None,None,:]
         out = xp[torch.arange(B, device=x.device)[:,None,None,None], torch.arange(C, device=x.device)[None,:,None,None], rows, cols]
         if self.flip: out = torch.where(torch.rand(B,1,1,1, device=x.device) < 0.5, out.flip(-1), out)
-        return TensorImage(out)
+        return out.as_subclass(TensorImage)
 
-# %% ../nbs/00_data.ipynb #14fdcd30
+# %% ../nbs/00_data.ipynb #90606ada
 class ResizeBatch(Transform):
     "Resize a batch of images to `size`×`size` (bilinear), for in-memory datasets used at another size."
-    order = 5
+    order = 12
     def __init__(self, size:int): store_attr()
     def encodes(self, x:TensorImage):
         if x.shape[-1] == self.size and x.shape[-2] == self.size: return x
-        return TensorImage(F.interpolate(x.float(), size=(self.size,self.size), mode='bilinear', align_corners=False))
+        return TensorImage(F.interpolate(x.as_subclass(Tensor).float(), size=(self.size,self.size), mode='bilinear', align_corners=False))
 
-# %% ../nbs/00_data.ipynb #b4eaed9f
+# %% ../nbs/00_data.ipynb #3f6c1611
 def tensor_dls(
     xs:tuple,            # (train images, valid images), uint8 N×C×H×W
     ys:tuple,            # (train labels, valid labels)
@@ -125,7 +151,7 @@ def tensor_dls(
     device=None,         # default: fastai's `default_device()`
 )->DataLoaders:
     "fastai `DataLoaders` of whole-tensor batches, normalised on the device."
-    tfms = [IntToFloatTensor(), Normalize.from_stats(*stats)]
+    tfms = [ByteNormalize(*stats), PlainBatch()]
     if size is not None: tfms.insert(1, ResizeBatch(size))
     if augment: tfms.insert(0, PadCropFlip())
     device = default_device() if device is None else device
@@ -134,7 +160,7 @@ def tensor_dls(
            for i,ds in enumerate(dss)]
     return DataLoaders(*dls, device=device)
 
-# %% ../nbs/00_data.ipynb #f81578a5
+# %% ../nbs/00_data.ipynb #62ad0ed2
 MNIST_STATS = ([0.1307], [0.3081])
 _MNIST_FILES = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte']
 
@@ -152,7 +178,7 @@ def load_mnist(
     splits = [MNIST(root, train=t, download=False) for t in (True, False)]
     return *[(s.data[:,None].contiguous(), s.targets.long()) for s in splits], [str(i) for i in range(10)]
 
-# %% ../nbs/00_data.ipynb #a28ab5cd
+# %% ../nbs/00_data.ipynb #ae1c07e3
 CIFAR100_STATS = ([0.5071, 0.4865, 0.4409], [0.2673, 0.2564, 0.2762])
 
 class _SafeUnpickler(pickle.Unpickler):
@@ -182,7 +208,7 @@ def load_cifar100(
         return x, torch.tensor(d['fine_labels'], dtype=torch.long)
     return _split('train'), _split('test'), list(_unpickle(path/'meta')['fine_label_names'])
 
-# %% ../nbs/00_data.ipynb #d3dada56
+# %% ../nbs/00_data.ipynb #a5daa824
 def write_cifar100_format(
     path:str|Path,       # folder to create: it will hold train, test and meta
     n_train:int=500,     # images in the training pickle
@@ -201,7 +227,7 @@ def write_cifar100_format(
     meta = {'fine_label_names': [f'class_{i:02d}' for i in range(100)], 'coarse_label_names': [f'super_{i:02d}' for i in range(20)]}
     with open(path/'meta', 'wb') as fh: pickle.dump(meta, fh)
 
-# %% ../nbs/00_data.ipynb #e0566293
+# %% ../nbs/00_data.ipynb #ac402ea8
 IMAGENETTE_DIRS = ['imagenette2-160', 'imagenette2-224', 'imagenette2-320', 'imagenette2']
 IMAGENETTE_CLASSES = {'n01440764': 'tench', 'n02102040': 'English springer', 'n02979186': 'cassette player',
     'n03000684': 'chain saw', 'n03028079': 'church', 'n03394916': 'French horn', 'n03417042': 'garbage truck',
@@ -215,7 +241,7 @@ def imagenette_path(
     root = data_root(root)
     for d in IMAGENETTE_DIRS:
         if (root/d/'train').is_dir() and (root/d/'val').is_dir(): return root/d
-    looked = root/'{' + ','.join(IMAGENETTE_DIRS) + '}'
+    looked = f"{root}/{{{','.join(IMAGENETTE_DIRS)}}}"
     if not download: raise _missing('imagenette', looked)
     try: return untar_data(URLs.IMAGENETTE_160, data=root)
     except (OSError, RuntimeError) as e: raise _missing('imagenette', looked, why=str(e)) from None
@@ -224,7 +250,7 @@ def imagenette_label(p:Path)->str:
     "Class name of an Imagenette image from its WordNet-id folder."
     return IMAGENETTE_CLASSES.get(p.parent.name, p.parent.name)
 
-# %% ../nbs/00_data.ipynb #d3f0cc83
+# %% ../nbs/00_data.ipynb #c1f82742
 def imagenette_items(
     path:Path,                    # the Imagenette folder
     subset:float|int|None=None,   # stratified subset of each split
@@ -239,7 +265,7 @@ def imagenette_items(
         res += [fs[i] for i in stratified_subset(y, sub, seed)]
     return res
 
-# %% ../nbs/00_data.ipynb #5539b97a
+# %% ../nbs/00_data.ipynb #1cda15dc
 def imagenette_dls(
     root:str|Path|None=None, bs:int=64, size:int=160, subset=None, valid_subset=None, seed:int=42,
     augment:bool=True, download:bool=True, num_workers:int|None=None, device=None,
@@ -255,7 +281,7 @@ def imagenette_dls(
     kw = {} if num_workers is None else dict(num_workers=num_workers)
     return db.dataloaders(path, bs=bs, device=device, **kw)
 
-# %% ../nbs/00_data.ipynb #029fc602
+# %% ../nbs/00_data.ipynb #ea0bdb4d
 DATASETS = ('mnist', 'cifar100', 'imagenette')
 
 def get_dls(
