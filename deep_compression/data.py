@@ -10,7 +10,7 @@ __all__ = ['MNIST_STATS', 'CIFAR100_STATS', 'IMAGENETTE_DIRS', 'IMAGENETTE_CLASS
            'ResizeBatch', 'tensor_dls', 'load_mnist', 'load_cifar100', 'write_cifar100_format', 'imagenette_path',
            'imagenette_label', 'imagenette_items', 'imagenette_dls', 'get_dls']
 
-# %% ../nbs/00_data.ipynb #a7e105e4
+# %% ../nbs/00_data.ipynb #cd3b531f
 import os, pickle
 from pathlib import Path
 import numpy as np, torch
@@ -27,7 +27,7 @@ from fastai.torch_core import TensorImage, TensorCategory, default_device
 from fasttransform import Transform, ItemTransform
 from torch import Tensor, tensor
 
-# %% ../nbs/00_data.ipynb #507d4556
+# %% ../nbs/00_data.ipynb #00df2362
 def data_root(
     root:str|Path|None=None, # an explicit folder; wins over everything else
 )->Path:                     # the folder datasets are read from (and downloaded to)
@@ -36,7 +36,7 @@ def data_root(
     env = os.environ.get('DEEP_COMPRESSION_DATA')
     return Path(env).expanduser() if env else Path.home()/'.deep_compression'/'data'
 
-# %% ../nbs/00_data.ipynb #defeeca3
+# %% ../nbs/00_data.ipynb #1e0fa915
 class DataMissingError(FileNotFoundError):
     "A dataset's files are not under the data root and could not be downloaded."
 
@@ -54,7 +54,7 @@ def _missing(name, path, why=''):
     msg += " Set DEEP_COMPRESSION_DATA (or pass root=) to the folder that holds the data."
     return DataMissingError(msg + (f" (download failed: {why})" if why else ''))
 
-# %% ../nbs/00_data.ipynb #9493e848
+# %% ../nbs/00_data.ipynb #6fbfddf7
 def stratified_subset(
     y:np.ndarray,               # integer class labels of one split
     subset:float|int|None=None, # fraction of the split (0 < f <= 1), or a number of items; None keeps all
@@ -72,7 +72,7 @@ def stratified_subset(
     rng = np.random.default_rng(seed)
     return np.sort(np.concatenate([rng.permutation(np.flatnonzero(y==c))[:n] for c,n in zip(cls, k)]))
 
-# %% ../nbs/00_data.ipynb #ab70e9e1
+# %% ../nbs/00_data.ipynb #fde68943
 class TensorDataset:
     "Images `x` (uint8, N×C×H×W) and labels `y` held as whole tensors; indexable by an int or an index tensor."
     def __init__(self, x, y, vocab): self.x,self.y,self.vocab = x.as_subclass(Tensor),y.as_subclass(Tensor),list(vocab)
@@ -81,14 +81,14 @@ class TensorDataset:
     def decode(self, o, full=True): return o[0], Category(self.vocab[int(o[1])])
     def __repr__(self): return f"TensorDataset({len(self)} items, x {tuple(self.x.shape)}, {len(self.vocab)} classes)"
 
-# %% ../nbs/00_data.ipynb #900c84c6
+# %% ../nbs/00_data.ipynb #cd79c93e
 class PlainBatch(ItemTransform):
     "Last batch transform: typed `(x, y)` to plain tensors for speed; decoding restores the types."
     order = 100
     def encodes(self, b): return tuple(o.as_subclass(Tensor) for o in b)
     def decodes(self, b): return (b[0].as_subclass(TensorImage), b[1].as_subclass(TensorCategory), *b[2:])
 
-# %% ../nbs/00_data.ipynb #96932205
+# %% ../nbs/00_data.ipynb #f5875a45
 class ByteNormalize(Transform):
     "uint8 images to float, normalised by per-channel `mean`/`std` of the [0, 1] images, in one fused step."
     order = 10
@@ -100,7 +100,7 @@ class ByteNormalize(Transform):
     def decodes(self, x:TensorImage):
         return ((x.as_subclass(Tensor)*self.std + self.mean)/255).clamp(0, 1).as_subclass(TensorImage)
 
-# %% ../nbs/00_data.ipynb #a7be1749
+# %% ../nbs/00_data.ipynb #ff72d008
 class TensorDL(TfmdDL):
     "A `TfmdDL` over a `TensorDataset` that cuts each batch with one indexing operation instead of collating items."
     def __init__(self, dataset, bs=64, shuffle=False, **kwargs):
@@ -115,7 +115,7 @@ class TensorDL(TfmdDL):
     @property
     def c(self): return len(self.dataset.vocab)
 
-# %% ../nbs/00_data.ipynb #47ae09e8
+# %% ../nbs/00_data.ipynb #181ecd7f
 class PadCropFlip(Transform):
     "Random `pad`-pixel-padded crop and horizontal flip of a batch of images (training set only)."
     split_idx,order = 0,3  # before `ByteNormalize`: crop the uint8 pixels
@@ -130,7 +130,7 @@ class PadCropFlip(Transform):
         if self.flip: out = torch.where(torch.rand(B,1,1,1, device=x.device) < 0.5, out.flip(-1), out)
         return out.as_subclass(TensorImage)
 
-# %% ../nbs/00_data.ipynb #90606ada
+# %% ../nbs/00_data.ipynb #e5ae3455
 class ResizeBatch(Transform):
     "Resize a batch of images to `size`×`size` (bilinear), for in-memory datasets used at another size."
     order = 12
@@ -139,7 +139,7 @@ class ResizeBatch(Transform):
         if x.shape[-1] == self.size and x.shape[-2] == self.size: return x
         return TensorImage(F.interpolate(x.as_subclass(Tensor).float(), size=(self.size,self.size), mode='bilinear', align_corners=False))
 
-# %% ../nbs/00_data.ipynb #3f6c1611
+# %% ../nbs/00_data.ipynb #22a2ecd9
 def tensor_dls(
     xs:tuple,            # (train images, valid images), uint8 N×C×H×W
     ys:tuple,            # (train labels, valid labels)
@@ -160,7 +160,7 @@ def tensor_dls(
            for i,ds in enumerate(dss)]
     return DataLoaders(*dls, device=device)
 
-# %% ../nbs/00_data.ipynb #62ad0ed2
+# %% ../nbs/00_data.ipynb #deeb49e8
 MNIST_STATS = ([0.1307], [0.3081])
 _MNIST_FILES = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte']
 
@@ -178,7 +178,7 @@ def load_mnist(
     splits = [MNIST(root, train=t, download=False) for t in (True, False)]
     return *[(s.data[:,None].contiguous(), s.targets.long()) for s in splits], [str(i) for i in range(10)]
 
-# %% ../nbs/00_data.ipynb #ae1c07e3
+# %% ../nbs/00_data.ipynb #202d8a7b
 CIFAR100_STATS = ([0.5071, 0.4865, 0.4409], [0.2673, 0.2564, 0.2762])
 
 class _SafeUnpickler(pickle.Unpickler):
@@ -208,7 +208,7 @@ def load_cifar100(
         return x, torch.tensor(d['fine_labels'], dtype=torch.long)
     return _split('train'), _split('test'), list(_unpickle(path/'meta')['fine_label_names'])
 
-# %% ../nbs/00_data.ipynb #a5daa824
+# %% ../nbs/00_data.ipynb #d1264fd8
 def write_cifar100_format(
     path:str|Path,       # folder to create: it will hold train, test and meta
     n_train:int=500,     # images in the training pickle
@@ -227,7 +227,7 @@ def write_cifar100_format(
     meta = {'fine_label_names': [f'class_{i:02d}' for i in range(100)], 'coarse_label_names': [f'super_{i:02d}' for i in range(20)]}
     with open(path/'meta', 'wb') as fh: pickle.dump(meta, fh)
 
-# %% ../nbs/00_data.ipynb #ac402ea8
+# %% ../nbs/00_data.ipynb #51459152
 IMAGENETTE_DIRS = ['imagenette2-160', 'imagenette2-224', 'imagenette2-320', 'imagenette2']
 IMAGENETTE_CLASSES = {'n01440764': 'tench', 'n02102040': 'English springer', 'n02979186': 'cassette player',
     'n03000684': 'chain saw', 'n03028079': 'church', 'n03394916': 'French horn', 'n03417042': 'garbage truck',
@@ -250,7 +250,7 @@ def imagenette_label(p:Path)->str:
     "Class name of an Imagenette image from its WordNet-id folder."
     return IMAGENETTE_CLASSES.get(p.parent.name, p.parent.name)
 
-# %% ../nbs/00_data.ipynb #c1f82742
+# %% ../nbs/00_data.ipynb #7ba31952
 def imagenette_items(
     path:Path,                    # the Imagenette folder
     subset:float|int|None=None,   # stratified subset of each split
@@ -265,7 +265,7 @@ def imagenette_items(
         res += [fs[i] for i in stratified_subset(y, sub, seed)]
     return res
 
-# %% ../nbs/00_data.ipynb #1cda15dc
+# %% ../nbs/00_data.ipynb #3d6493d3
 def imagenette_dls(
     root:str|Path|None=None, bs:int=64, size:int=160, subset=None, valid_subset=None, seed:int=42,
     augment:bool=True, download:bool=True, num_workers:int|None=None, device=None,
@@ -281,7 +281,7 @@ def imagenette_dls(
     kw = {} if num_workers is None else dict(num_workers=num_workers)
     return db.dataloaders(path, bs=bs, device=device, **kw)
 
-# %% ../nbs/00_data.ipynb #ea0bdb4d
+# %% ../nbs/00_data.ipynb #7b2f1fd4
 DATASETS = ('mnist', 'cifar100', 'imagenette')
 
 def get_dls(
