@@ -9,7 +9,7 @@ __all__ = ['DATASET_SHAPES', 'VGG16_CFG', 'MODELS', 'FULL_SCALE', 'dataset_shape
            'vgg16', 'get_model', 'compressible_layers', 'model_summary', 'CrossEntropy', 'top5_accuracy', 'get_learner',
            'evaluate', 'table_logger', 'train_reference', 'cache_dir', 'reference_learner', 'plain_epoch']
 
-# %% ../nbs/01_models.ipynb #8c3547d5
+# %% ../nbs/01_models.ipynb #f6061491
 import os, json, time
 from pathlib import Path
 import torch
@@ -23,7 +23,7 @@ from fastai.callback.schedule import fit_one_cycle  # noqa: F401  (patches Learn
 from fastai.callback.progress import ProgressCallback  # noqa: F401
 from .data import get_dls
 
-# %% ../nbs/01_models.ipynb #31fc1cbd
+# %% ../nbs/01_models.ipynb #29e1df8c
 DATASET_SHAPES = {'mnist': (1, 28, 10), 'cifar100': (3, 32, 100), 'imagenette': (3, 160, 10)}
 
 def dataset_shape(
@@ -35,25 +35,25 @@ def dataset_shape(
     c,s,n = DATASET_SHAPES[dataset]
     return c, size or s, n
 
-# %% ../nbs/01_models.ipynb #42dfa86f
+# %% ../nbs/01_models.ipynb #6304c909
 def lenet300(c_in:int=1, size:int=28, n_out:int=10)->nn.Sequential:
     "LeNet-300-100: two hidden fully connected layers of 300 and 100 units."
     return nn.Sequential(nn.Flatten(), nn.Linear(c_in*size*size, 300), nn.ReLU(),
                          nn.Linear(300, 100), nn.ReLU(), nn.Linear(100, n_out))
 
-# %% ../nbs/01_models.ipynb #799a7029
+# %% ../nbs/01_models.ipynb #afcb74f4
 def n_params(m:nn.Module)->int:
     "Number of parameters of `m`."
     return sum(p.numel() for p in m.parameters())
 
-# %% ../nbs/01_models.ipynb #ce18a6ee
+# %% ../nbs/01_models.ipynb #2eeec1cb
 def lenet5(c_in:int=1, size:int=28, n_out:int=10)->nn.Sequential:
     "LeNet-5 as in Caffe: conv20-pool-conv50-pool-fc500-relu-fc."
     s = ((size - 4)//2 - 4)//2
     return nn.Sequential(nn.Conv2d(c_in, 20, 5), nn.MaxPool2d(2), nn.Conv2d(20, 50, 5), nn.MaxPool2d(2),
                          nn.Flatten(), nn.Linear(50*s*s, 500), nn.ReLU(), nn.Linear(500, n_out))
 
-# %% ../nbs/01_models.ipynb #bb2e2d9b
+# %% ../nbs/01_models.ipynb #afef197b
 def alexnet(c_in:int=3, size:int=160, n_out:int=10, p:float=0.5)->nn.Sequential:
     "AlexNet with the original widths, the stem adapted to the input size."
     small = size < 64
@@ -69,7 +69,7 @@ def alexnet(c_in:int=3, size:int=160, n_out:int=10, p:float=0.5)->nn.Sequential:
         nn.Dropout(p), nn.Linear(256*pool*pool, 4096), nn.ReLU(inplace=True),
         nn.Dropout(p), nn.Linear(4096, 4096), nn.ReLU(inplace=True), nn.Linear(4096, n_out))
 
-# %% ../nbs/01_models.ipynb #187c031e
+# %% ../nbs/01_models.ipynb #aacf9267
 VGG16_CFG = [64, 64, 'M', 128, 128, 'M', 256, 256, 256, 'M', 512, 512, 512, 'M', 512, 512, 512, 'M']
 
 def vgg16(c_in:int=3, size:int=160, n_out:int=10, p:float=0.5, bn:bool=False)->nn.Sequential:
@@ -84,7 +84,7 @@ def vgg16(c_in:int=3, size:int=160, n_out:int=10, p:float=0.5, bn:bool=False)->n
         nn.Linear(512*pool*pool, width), nn.ReLU(inplace=True), nn.Dropout(p),
         nn.Linear(width, width), nn.ReLU(inplace=True), nn.Dropout(p), nn.Linear(width, n_out))
 
-# %% ../nbs/01_models.ipynb #45b6f46c
+# %% ../nbs/01_models.ipynb #808eba58
 MODELS = {'lenet300': lenet300, 'lenet5': lenet5, 'alexnet': alexnet, 'vgg16': vgg16}
 
 def get_model(
@@ -100,12 +100,12 @@ def get_model(
     if seed is not None: torch.manual_seed(seed)
     return MODELS[name](c_in=c, size=s, n_out=n, **kwargs)
 
-# %% ../nbs/01_models.ipynb #e63575b7
+# %% ../nbs/01_models.ipynb #8a0f0593
 def compressible_layers(m:nn.Module)->dict:
     "The `nn.Linear` and `nn.Conv2d` modules of `m` by name: the layers Deep Compression compresses."
     return {k:o for k,o in m.named_modules() if isinstance(o, (nn.Linear, nn.Conv2d))}
 
-# %% ../nbs/01_models.ipynb #4615253c
+# %% ../nbs/01_models.ipynb #8e85ef44
 def model_summary(dataset:str, size:int|None=None)->dict:
     "Parameters and output shape of each model for `dataset` (a CPU forward pass of 2 images)."
     c,s,n = dataset_shape(dataset, size)
@@ -116,13 +116,13 @@ def model_summary(dataset:str, size:int|None=None)->dict:
         res[name] = dict(params=n_params(m), out=tuple(out.shape))
     return res
 
-# %% ../nbs/01_models.ipynb #dcb73bf9
+# %% ../nbs/01_models.ipynb #9e45e53b
 class CrossEntropy(nn.CrossEntropyLoss):
     "`nn.CrossEntropyLoss` plus the `activation` and `decodes` that fastai's `get_preds` and `predict` use."
     def activation(self, x): return F.softmax(x, dim=-1)
     def decodes(self, x): return x.argmax(dim=-1)
 
-# %% ../nbs/01_models.ipynb #9b5aad03
+# %% ../nbs/01_models.ipynb #1c058a99
 def top5_accuracy(inp, targ): return top_k_accuracy(inp, targ, k=5)
 
 def get_learner(
@@ -138,7 +138,7 @@ def get_learner(
     return Learner(dls, model, loss_func=CrossEntropy(), opt_func=opt_func, wd=wd, metrics=metrics,
                    cbs=cbs, **kwargs)
 
-# %% ../nbs/01_models.ipynb #4c2a6d2c
+# %% ../nbs/01_models.ipynb #84ddec07
 @torch.no_grad()
 def evaluate(
     model:nn.Module,  # the network (put in eval mode for the call)
@@ -155,7 +155,7 @@ def evaluate(
     model.train(was_training)
     return dict(top1_error=100*(1 - c1/n), top5_error=100*(1 - c5/n), n=n)
 
-# %% ../nbs/01_models.ipynb #2a110a2a
+# %% ../nbs/01_models.ipynb #681b522f
 def table_logger(learn:Learner):
     "A `Learner.logger` printing the per-epoch metrics as an aligned text table, header first."
     def _log(row):
@@ -163,7 +163,7 @@ def table_logger(learn:Learner):
         print(' '.join(f'{v:>12.4f}' if isinstance(v, float) else f'{str(v):>12}' for v in row))
     return _log
 
-# %% ../nbs/01_models.ipynb #29fc9fb7
+# %% ../nbs/01_models.ipynb #84a3db12
 def train_reference(
     model:str='lenet300',  # model name
     dataset:str='mnist',   # dataset name
@@ -191,7 +191,7 @@ def train_reference(
                         train_wall_s=round(learn.wall_s, 2), **evaluate(learn.model, dls.valid))
     return learn
 
-# %% ../nbs/01_models.ipynb #806009f9
+# %% ../nbs/01_models.ipynb #d7875ebb
 FULL_SCALE = {'lenet300': dict(epochs=20, lr=3e-3), 'lenet5': dict(epochs=15, lr=3e-3)}
 
 def cache_dir()->Path:
@@ -223,7 +223,7 @@ def reference_learner(
         torch.save(learn.model.state_dict(), path); path.with_suffix('.json').write_text(json.dumps(learn.record))
     return learn
 
-# %% ../nbs/01_models.ipynb #d00ad202
+# %% ../nbs/01_models.ipynb #7909eb7c
 def plain_epoch(model, xs, ys, xv, yv, bs=256, lr=1e-3, wd=1e-4):
     "One epoch of a hand-written PyTorch training loop plus validation, the reference for the Learner's overhead."
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=wd)
