@@ -16,7 +16,7 @@ import numpy as np, pandas as pd, torch
 from torch import nn
 from .huffman import (FormatError, need, HuffmanCode, relative_index, from_relative,
                                       best_index_bits, entropy)
-from .models import get_model
+from .models import get_model, load_state
 
 # %% ../nbs/05b_format.ipynb #8c773cfc
 MAGIC, VERSION = b'\x89DCZ\r\n\x1a\n', 1
@@ -320,10 +320,4 @@ def load_model(
         if not h.get('arch'): raise ValueError(f"{path} records no architecture: pass `model=`")
         a = dict(h['arch']); name = a.pop('model', None) or a.pop('name')
         model = get_model(name, a.pop('dataset'), **a)
-    own = model.state_dict()
-    for k,v in sd.items():  # the weight-sharing buffers are not in a fresh model: register them
-        if k not in own:
-            mod, _, attr = k.rpartition('.')
-            model.get_submodule(mod).register_buffer(attr, v.clone())
-    model.load_state_dict(sd)
-    return model
+    return load_state(model, sd)

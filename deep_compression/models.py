@@ -6,8 +6,9 @@ Docs: https://deep-compression.github.io/deep_compression/models.html.md"""
 
 # %% auto #0
 __all__ = ['DATASET_SHAPES', 'VGG16_CFG', 'MODELS', 'FULL_SCALE', 'dataset_shape', 'lenet300', 'n_params', 'lenet5', 'alexnet',
-           'vgg16', 'get_model', 'compressible_layers', 'model_summary', 'CrossEntropy', 'top5_accuracy', 'get_learner',
-           'evaluate', 'table_logger', 'train_reference', 'cache_dir', 'reference_learner', 'plain_epoch']
+           'vgg16', 'get_model', 'compressible_layers', 'load_state', 'model_summary', 'CrossEntropy', 'top5_accuracy',
+           'get_learner', 'evaluate', 'table_logger', 'train_reference', 'cache_dir', 'reference_learner',
+           'plain_epoch']
 
 # %% ../nbs/01_models.ipynb #f6061491
 import os, json, time
@@ -104,6 +105,22 @@ def get_model(
 def compressible_layers(m:nn.Module)->dict:
     "The `nn.Linear` and `nn.Conv2d` modules of `m` by name: the layers Deep Compression compresses."
     return {k:o for k,o in m.named_modules() if isinstance(o, (nn.Linear, nn.Conv2d))}
+
+# %% ../nbs/01_models.ipynb #d29e23f7
+def load_state(
+    model:nn.Module,   # a model of the right architecture, fresh or not
+    sd:dict,           # a state dict, possibly with buffers `model` lacks (masks, codebooks, indices)
+    strict:bool=True,  # passed to `load_state_dict`
+)->nn.Module:          # `model`, loaded
+    "Load `sd` into `model`, first registering the buffers that a pruned or quantized model has and `model` lacks."
+    own, mods = model.state_dict(), dict(model.named_modules())
+    for k, v in sd.items():
+        if k in own: continue
+        name, _, attr = k.rpartition('.')
+        if name not in mods: raise KeyError(f"{k!r}: the model has no module {name!r}")
+        mods[name].register_buffer(attr, torch.empty_like(v))
+    model.load_state_dict(sd, strict=strict)
+    return model
 
 # %% ../nbs/01_models.ipynb #8e85ef44
 def model_summary(dataset:str, size:int|None=None)->dict:

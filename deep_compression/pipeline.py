@@ -6,9 +6,9 @@ Docs: https://deep-compression.github.io/deep_compression/pipeline.html.md"""
 
 # %% auto #0
 __all__ = ['DEFAULT_CONFIG', 'STAGES', 'PAPER', 'SEED_PRUNED', 'ConfigError', 'TrainCfg', 'PruneCfg', 'QuantizeCfg', 'Config',
-           'parse_config', 'load_config', 'config_key', 'work_dir_for', 'load_state', 'EpochCheckpoint',
-           'fit_resumable', 'scale_text', 'stage_table', 'table_md', 'write_record', 'plot_sizes', 'run_pipeline',
-           'evaluate_file', 'main', 'load_records', 'results_table', 'record_md']
+           'parse_config', 'load_config', 'config_key', 'work_dir_for', 'EpochCheckpoint', 'fit_resumable',
+           'scale_text', 'stage_table', 'table_md', 'write_record', 'plot_sizes', 'run_pipeline', 'evaluate_file',
+           'main', 'load_records', 'results_table', 'record_md']
 
 # %% ../nbs/06_pipeline.ipynb #d847d698
 import dataclasses, hashlib, json, os, platform, random, shlex, subprocess, sys, time
@@ -35,6 +35,7 @@ class PruneCfg:
     rounds:int = 3              # prune → retrain rounds
     epochs:int = 4              # retraining epochs per round
     lr:float = 3e-4             # peak retraining learning rate
+    wd:float = None             # retraining weight decay (fastai's decoupled wd); None: `train.wd`
 
 @dataclass
 class QuantizeCfg:
@@ -44,6 +45,7 @@ class QuantizeCfg:
     init:str = 'linear'      # centroid init: 'linear', 'density' or 'forgy'
     epochs:int = 2           # centroid fine-tuning epochs
     lr:float = 1e-4          # peak fine-tuning learning rate
+    wd:float = None          # fine-tuning weight decay; None: `train.wd`
 
 @dataclass
 class Config:
@@ -100,8 +102,8 @@ def _check_values(c:Config):
         v = _get(c, k); need(v > 0, f"config key '{k}' must be > 0, got {v}")
     for k in ('train.lr', 'prune.lr', 'quantize.lr'):
         v = _get(c, k); need(v > 0, f"config key '{k}' must be > 0, got {v}")
-    for k in ('prune.epochs', 'quantize.epochs', 'train.wd'):
-        v = _get(c, k); need(v >= 0, f"config key '{k}' must be >= 0, got {v}")
+    for k in ('prune.epochs', 'quantize.epochs', 'train.wd', 'prune.wd', 'quantize.wd'):
+        v = _get(c, k); need(v is None or v >= 0, f"config key '{k}' must be >= 0, got {v}")
     for k, lo, hi in (('quantize.conv_bits', 1, 15), ('quantize.fc_bits', 1, 15)):
         v = _get(c, k); need(lo <= v <= hi, f"config key '{k}' must be in [{lo}, {hi}], got {v}")
     for name, v in _items(c.quantize.bits):
@@ -150,9 +152,9 @@ def load_config(
 # %% ../nbs/06_pipeline.ipynb #f345b9a4
 DEFAULT_CONFIG = {
     "experiment": "mnist_lenet300", "model": "lenet300", "dataset": "mnist", "seed": 42, "bs": 256,
-    "train": {"epochs": 20, "lr": 0.003, "wd": 0.0001},
-    "prune": {"sparsity": {"fc1": 0.96, "fc2": 0.93, "fc3": 0.75}, "rounds": 3, "epochs": 4, "lr": 0.0003},
-    "quantize": {"bits": 6, "init": "linear", "epochs": 2, "lr": 0.0001},
+    "train": {"epochs": 20, "lr": 0.003, "wd": 0.1},
+    "prune": {"sparsity": {"fc1": 0.96, "fc2": 0.93, "fc3": 0.75}, "rounds": 6, "epochs": 8, "lr": 0.003, "wd": 0.5},
+    "quantize": {"bits": 6, "init": "linear", "epochs": 2, "lr": 0.0003},
     "quick": {"subset": 0.2, "train": {"epochs": 3}, "prune": {"rounds": 2, "epochs": 2, "lr": 0.001}, "quantize": {"epochs": 1}},
 }
 
@@ -175,16 +177,6 @@ def _atomic_write(path:Path, data:bytes|str):
 
 def _save_state(model, path:Path):
     tmp = path.with_name(path.name + '.tmp'); torch.save(model.state_dict(), tmp); os.replace(tmp, path)
-
-def load_state(model:torch.nn.Module, sd:dict)->torch.nn.Module:
-    "Load `sd` into `model`, first registering the buffers a pruned or quantized model has and a fresh one lacks."
-    own = model.state_dict()
-    for k, v in sd.items():
-        if k not in own:
-            mod, _, attr = k.rpartition('.')
-            model.get_submodule(mod).register_buffer(attr, torch.empty_like(v))
-    model.load_state_dict(sd)
-    return model
 
 # %% ../nbs/06_pipeline.ipynb #517eb34a
 from fastai.callback.core import Callback
@@ -245,16 +237,16 @@ class _Run:
         for dl in self.dls.loaders: dl.rng = random.Random(self.c.seed)
         self.learn.opt = None  # a fresh optimizer per stage: a resumed stage has no earlier optimizer state
 
-    def fit(self, epochs, lr, ckpt=None):
+    def fit(self, epochs, lr, ckpt=None, wd=None):
         self.reseed()
         ctx = self.learn.no_bar() if not self.show else _nullctx()
         with ctx:
-            if ckpt is None: self.learn.fit_one_cycle(epochs, lr)
+            if ckpt is None: self.learn.fit_one_cycle(epochs, lr, wd=wd)
             else: fit_resumable(self.learn, epochs, lr, ckpt)
 
     def stage(self, name, fn):
         "Run stage `name` (`fn` returns its record) or load it from the work folder when it finished before."
-        from deep_compression.models import evaluate
+        from deep_compression.models import evaluate, load_state
         rec_p, sd_p = self.work/f'{name}.json', self.work/f'{name}.pth'
         done = sd_p.exists() if name != 'encode' else (self.work/'model.dcz').exists()
         if name != 'verify' and rec_p.exists() and done:
@@ -285,7 +277,7 @@ def _prune(r:_Run)->dict:
     p = r.c.prune; r.reseed()
     steps = prune_steps(q=p.q, sparsity=p.sparsity, rounds=p.rounds)
     ctx = r.learn.no_bar() if not r.show else _nullctx()
-    with ctx: hist = prune_retrain(r.learn, steps, epochs=p.epochs, lr=p.lr, show_progress=r.show)
+    with ctx: hist = prune_retrain(r.learn, steps, epochs=p.epochs, lr=p.lr, wd=p.wd, show_progress=r.show)
     r.learn.remove_cbs([cb for cb in r.learn.cbs if isinstance(cb, PruneCallback)])
     tot = prune_report(r.learn.model).loc['total']
     return dict(rounds=hist.reset_index().to_dict('records'), nonzero=int(tot.nonzero), params=int(tot.params), rate=float(tot.rate))
@@ -298,7 +290,7 @@ def _quantize(r:_Run)->dict:
     before = evaluate(r.learn.model, r.dls.valid)['top1_error']
     if q.epochs:
         cb = ShareWeightsCallback(); r.learn.add_cb(cb)
-        try: r.fit(q.epochs, q.lr)
+        try: r.fit(q.epochs, q.lr, wd=q.wd)
         finally: r.learn.remove_cb(cb)
     return dict(top1_error_before_finetune=before, bits=quant_report(r.learn.model)[['layer', 'k', 'bits']].to_dict('records'))
 

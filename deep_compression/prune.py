@@ -6,10 +6,10 @@ Docs: https://deep-compression.github.io/deep_compression/prune.html.md"""
 
 # %% auto #0
 __all__ = ['PRUNE_SCHEDULES', 'std_mask', 'sparsity_mask', 'set_mask', 'layer_labels', 'layer_settings', 'prune_model',
-           'load_pruned', 'PruneCallback', 'prune_report', 'plot_weight_hist', 'dropout_rate', 'adjust_dropout',
-           'prune_steps', 'prune_retrain', 'reseed', 'pruned_path', 'pruned_learner', 'show_pruned']
+           'PruneCallback', 'prune_report', 'plot_weight_hist', 'dropout_rate', 'adjust_dropout', 'prune_steps',
+           'prune_retrain', 'reseed', 'pruned_path', 'pruned_learner', 'show_pruned']
 
-# %% ../nbs/02_prune.ipynb #b7f35c43
+# %% ../nbs/02_prune.ipynb #93e3c74d
 import json, math, hashlib, random, time
 import numpy as np, pandas as pd, torch
 from torch import nn, Tensor
@@ -19,9 +19,9 @@ from fastai.callback.schedule import fit_one_cycle  # noqa: F401  (patches Learn
 from fastai.learner import Learner
 from fastai.torch_core import set_seed
 from .data import get_dls
-from .models import get_model, get_learner, evaluate, compressible_layers, reference_learner, cache_dir
+from .models import get_model, get_learner, evaluate, compressible_layers, reference_learner, cache_dir, load_state
 
-# %% ../nbs/02_prune.ipynb #831ae811
+# %% ../nbs/02_prune.ipynb #2b78d1ef
 def std_mask(
     w:Tensor,      # weights of one layer
     q:float=1.0,   # quality parameter: threshold = q * std(w)
@@ -30,7 +30,7 @@ def std_mask(
     w = w.detach()
     return w.abs() >= q * w.float().std()
 
-# %% ../nbs/02_prune.ipynb #a44465d2
+# %% ../nbs/02_prune.ipynb #9e2cdfbb
 def sparsity_mask(
     w:Tensor,               # weights of one layer
     sparsity:float,         # fraction of the layer's weights to remove, in [0, 1]
@@ -44,7 +44,7 @@ def sparsity_mask(
     keep[a.argsort(stable=True)[:round(sparsity * a.numel())]] = False
     return keep.view_as(w) if mask is None else keep.view_as(w) & mask
 
-# %% ../nbs/02_prune.ipynb #3779cd8a
+# %% ../nbs/02_prune.ipynb #5107865d
 def set_mask(
     m:nn.Module,   # an `nn.Linear` or `nn.Conv2d`
     mask:Tensor,   # keep-mask with the shape of `m.weight`
@@ -56,7 +56,7 @@ def set_mask(
     with torch.no_grad(): m.weight.mul_(m.weight_mask)
     return m
 
-# %% ../nbs/02_prune.ipynb #14b35746
+# %% ../nbs/02_prune.ipynb #8d491de3
 def layer_labels(model:nn.Module)->dict:
     "Paper-style labels (`conv1`, ..., `fc1`, ...) of the compressible layers of `model`, by module name."
     res, n = {}, {'conv': 0, 'fc': 0}
@@ -65,7 +65,7 @@ def layer_labels(model:nn.Module)->dict:
         n[k] += 1; res[name] = f'{k}{n[k]}'
     return res
 
-# %% ../nbs/02_prune.ipynb #24435f50
+# %% ../nbs/02_prune.ipynb #d5c11a39
 def layer_settings(
     model:nn.Module,  # the network
     spec,             # a number for all layers, or a dict keyed by module name, label (`fc1`) or type (`Linear`)
@@ -83,7 +83,7 @@ def layer_settings(
             if k in spec: res[name] = spec[k]; break
     return res
 
-# %% ../nbs/02_prune.ipynb #0edc3701
+# %% ../nbs/02_prune.ipynb #9fca3d44
 def prune_model(
     model:nn.Module,  # the network, pruned in place
     q=None,           # quality parameter(s): threshold = q·std(layer weights); a number or a per-layer dict
@@ -98,23 +98,7 @@ def prune_model(
         set_mask(m, new if old is None else new & old)
     return {k: m.weight_mask for k, m in layers.items() if hasattr(m, 'weight_mask')}
 
-# %% ../nbs/02_prune.ipynb #167ec37c
-def load_pruned(
-    model:nn.Module,  # a fresh model of the same architecture
-    sd:dict,          # a state dict saved from a pruned model
-    strict:bool=True, # passed to `load_state_dict`
-)->nn.Module:
-    "Load a pruned state dict into `model`, registering the `weight_mask` buffers it holds."
-    mods = dict(model.named_modules())
-    for k, v in sd.items():
-        name, _, attr = k.rpartition('.')
-        if attr != 'weight_mask': continue
-        if name not in mods: raise KeyError(f"{k!r}: the model has no module {name!r}")
-        mods[name].register_buffer('weight_mask', torch.ones_like(v, dtype=torch.bool))
-    model.load_state_dict(sd, strict=strict)
-    return model
-
-# %% ../nbs/02_prune.ipynb #d86fe403
+# %% ../nbs/02_prune.ipynb #84ef8467
 class PruneCallback(Callback):
     "Zero the masked gradients before each optimizer step and re-apply the masks after it."
     order = 5
@@ -128,7 +112,7 @@ class PruneCallback(Callback):
     def after_step(self):
         for w, f in zip(self.ws, self.fmasks): w.mul_(f)
 
-# %% ../nbs/02_prune.ipynb #18e029d8
+# %% ../nbs/02_prune.ipynb #6e29de8e
 def prune_report(
     model:nn.Module,     # a (pruned) network
     biases:bool=True,    # add a `biases` row, counted in the total
@@ -147,7 +131,7 @@ def prune_report(
     df['rate'] = (df.params / df.nonzero).round(2)
     return df.set_index('layer')
 
-# %% ../nbs/02_prune.ipynb #1db0b9fd
+# %% ../nbs/02_prune.ipynb #e66d9f20
 def plot_weight_hist(
     models:dict,      # title -> model, e.g. {'dense': ref, 'pruned + retrained': pruned}
     layer:str='fc1',  # a paper-style label (`fc1`) or module name
@@ -166,7 +150,7 @@ def plot_weight_hist(
     fig.tight_layout()
     return fig
 
-# %% ../nbs/02_prune.ipynb #2ebb322f
+# %% ../nbs/02_prune.ipynb #d45be3bf
 def dropout_rate(
     p:float,        # D_o, the dropout rate of the dense network
     c_orig:int,     # C_io, connections of the layer in the dense network
@@ -187,7 +171,7 @@ def adjust_dropout(model:nn.Module)->dict:
             drop = None
     return res
 
-# %% ../nbs/02_prune.ipynb #cc6b99df
+# %% ../nbs/02_prune.ipynb #ef070d3e
 def prune_steps(
     q=None,          # final quality parameter(s): a number or a per-layer dict
     sparsity=None,   # final target sparsity: a number or a per-layer dict
@@ -200,7 +184,7 @@ def prune_steps(
     step = lambda r: {k: f(v, r) for k, v in final.items()} if isinstance(final, dict) else f(final, r)
     return [{'q' if sparsity is None else 'sparsity': step(r)} for r in range(1, rounds + 1)]
 
-# %% ../nbs/02_prune.ipynb #f754a295
+# %% ../nbs/02_prune.ipynb #63bd38ba
 def prune_retrain(
     learn:Learner,          # a Learner with a trained model
     steps:list,             # `prune_model` keyword dicts, one per round (see `prune_steps`)
@@ -225,31 +209,31 @@ def prune_retrain(
                          wall_s=round(time.perf_counter() - t0, 2)))
     return pd.DataFrame(rows).set_index('round')
 
-# %% ../nbs/02_prune.ipynb #fe7daff2
+# %% ../nbs/02_prune.ipynb #d4a022c8
 def reseed(dls, seed:int):
     "Seed torch, numpy and python, and the shuffling `rng` of each loader of `dls`."
     set_seed(seed, reproducible=True)
     for i, dl in enumerate(dls.loaders): dl.rng = random.Random(seed + i)
 
-# %% ../nbs/02_prune.ipynb #a2407af7
+# %% ../nbs/02_prune.ipynb #41c8e939
 PRUNE_SCHEDULES = {
-    'lenet300': dict(sparsity={'fc1': 0.92, 'fc2': 0.91, 'fc3': 0.74}, rounds=4, epochs=6, lr=3e-3, wd=0.1),
-    'lenet5':   dict(sparsity={'conv1': 0.5, 'conv2': 0.92, 'fc1': 0.97, 'fc2': 0.9}, rounds=4, epochs=4, lr=2e-3, wd=0.1),
+    'lenet300': dict(sparsity={'fc1': 0.96, 'fc2': 0.93, 'fc3': 0.75}, rounds=6, epochs=8, lr=3e-3, wd=0.5),
+    'lenet5':   dict(sparsity={'conv1': 0.4, 'conv2': 0.9, 'fc1': 0.95, 'fc2': 0.85}, rounds=4, epochs=4, lr=2e-3, wd=0.1),
 }
 
-# %% ../nbs/02_prune.ipynb #cc8f214d
+# %% ../nbs/02_prune.ipynb #a7ae78e1
 def pruned_path(model:str, dataset:str, schedule:dict, ref:dict, bs:int, wd:float, subset, seed:int):
     "Cache path of a pruned model: the reference's settings plus a hash of the schedule and reference arguments."
     h = hashlib.sha1(json.dumps(dict(schedule=schedule, ref=ref), sort_keys=True).encode()).hexdigest()[:10]
     return cache_dir()/f"pruned_{model}_{dataset}_bs{bs}_wd{wd:g}_sub{subset}_seed{seed}_{h}.pth"
 
 def _load_pruned_learner(path, dls, model, dataset, wd):
-    learn = get_learner(dls, load_pruned(get_model(model, dataset), torch.load(path, weights_only=True)), wd=wd,
+    learn = get_learner(dls, load_state(get_model(model, dataset), torch.load(path, weights_only=True)), wd=wd,
                         cbs=[PruneCallback()])
     learn.record = json.loads(path.with_suffix('.json').read_text()); learn.from_cache = True
     return learn
 
-# %% ../nbs/02_prune.ipynb #d4a92ece
+# %% ../nbs/02_prune.ipynb #18c268a9
 def pruned_learner(
     model:str='lenet300', dataset:str='mnist',
     schedule:dict|None=None,  # `prune_steps` + `prune_retrain` args (`epochs`, `lr`, `wd`); default: `PRUNE_SCHEDULES`
@@ -279,7 +263,7 @@ def pruned_learner(
         torch.save(learn.model.state_dict(), path); path.with_suffix('.json').write_text(json.dumps(learn.record))
     return learn
 
-# %% ../nbs/02_prune.ipynb #32da335e
+# %% ../nbs/02_prune.ipynb #8388611f
 def show_pruned(learn:Learner, dense:nn.Module, layer:str='fc1'):
     "Print the record of a `pruned_learner` run, its per-round history and per-layer table, and plot `layer`'s weights."
     r = learn.record

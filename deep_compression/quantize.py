@@ -73,7 +73,8 @@ def _lloyd_sorted(
     tol:float=1e-4,    # relative tolerance on the centroids' squared shift
 )->np.ndarray:         # the centroids, sorted ascending
     "Lloyd's algorithm on sorted 1-D data with prefix sums: O(k log n) per iteration."
-    cs = np.concatenate([[0.], np.cumsum(xs, dtype=np.float64)])
+    cs = np.empty(len(xs) + 1); cs[0] = 0.  # float64 prefix sums; torch's cumsum is ~5x faster than numpy's here
+    torch.cumsum(torch.from_numpy(xs).double(), 0, out=torch.from_numpy(cs[1:]))
     tol = tol * float(xs.var())  # numpy's pairwise sums: accurate enough for a stopping threshold
     b_old = None
     for _ in range(max_iter):
