@@ -345,10 +345,14 @@ def table_md(rows:list, cols=None)->str:
                      ['| ' + ' | '.join(fmt(r.get(c)) for c in cols) + ' |' for r in rows])
 
 # %% ../nbs/06_pipeline.ipynb #96ec9f4b
-def _git_commit()->str|None:
+def _git_commit(records:Path|None=None)->str|None:
+    "HEAD, with `-dirty` when tracked files changed; changes under `records` (the run records folder) do not count."
     try:
-        h = subprocess.run(['git', 'rev-parse', 'HEAD'], capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(['git', 'status', '--porcelain', '--untracked-files=no'], capture_output=True, text=True).stdout.strip()
+        run = lambda *a: subprocess.run(['git', *a], capture_output=True, text=True, check=True).stdout.strip()
+        h = run('rev-parse', 'HEAD')
+        rel = os.path.relpath(Path(records).resolve(), Path(run('rev-parse', '--show-toplevel')).resolve()) if records else '..'
+        excl = [] if rel.startswith('..') else [f':(top,exclude){rel}']
+        dirty = run('status', '--porcelain', '--untracked-files=no', '--', ':(top)', *excl)
         return h + ('-dirty' if dirty else '')
     except (OSError, subprocess.CalledProcessError): return None
 
@@ -367,7 +371,7 @@ def write_record(r:_Run, out:Path, command:str, wall_s:float)->dict:
                    top1_error=ver['top1_error'], top5_error=ver['top5_error'] if r.dls.c > 10 else None,
                    dense_bytes=enc['accounting']['dense_bytes'], file_bytes=enc['file_bytes'],
                    compression_rate=enc['accounting']['dense_bytes']/enc['file_bytes'], file_sha256=enc['sha256'],
-                   commit=_git_commit(), wall_s=round(wall_s, 1),
+                   commit=_git_commit(out.parent), wall_s=round(wall_s, 1),
                    stage_wall_s={k: v['wall_s'] for k, v in r.stages.items()})
     rows = stage_table(r.stages)
     record = dict(summary=summary, config=asdict(r.c), quick=r.quick, command=command, environment=_environment(),
