@@ -217,7 +217,7 @@ def reseed(dls, seed:int):
 
 # %% ../nbs/02_prune.ipynb #41c8e939
 PRUNE_SCHEDULES = {
-    'lenet300': dict(sparsity={'fc1': 0.96, 'fc2': 0.93, 'fc3': 0.75}, rounds=6, epochs=8, lr=3e-3, wd=0.5),
+    'lenet300': dict(sparsity={'fc1': 0.93, 'fc2': 0.89, 'fc3': 0.69}, rounds=5, epochs=8, lr=3e-3, wd=0.5),
     'lenet5':   dict(sparsity={'conv1': 0.4, 'conv2': 0.9, 'fc1': 0.95, 'fc2': 0.85}, rounds=4, epochs=4, lr=2e-3, wd=0.1),
 }
 
