@@ -402,6 +402,7 @@ def run_pipeline(
     work:str|Path|None=None,  # checkpoint folder (default: `work_dir_for(config)`)
     tensorboard:bool=False,   # log training to TensorBoard in the work folder
     show_progress:bool=True,  # fastai progress bars
+    report:bool=True,         # print the stage table and the file's size and error at the end
     stop_after:str|None=None, # stop after this stage (the record is not written): for staged runs and tests
     command:str|None=None,    # the command line, for the record
 )->dict:                      # the summary (or the stage records when stopped early)
@@ -417,6 +418,7 @@ def run_pipeline(
         if name == stop_after: return r.stages
     out = Path(results)/(c.experiment + ('-quick' if quick else ''))
     summary = write_record(r, out, command or f"run_pipeline({config!r}, quick={quick})", time.perf_counter() - t0)
+    if not report: return summary
     print(f"\n{c.experiment} — {scale_text(_scale(c, quick))}\n")
     print(table_md(stage_table(r.stages)))
     print(f"\nfile {work/'model.dcz'}: {summary['file_bytes']:,} bytes, {summary['compression_rate']:.1f}× smaller than "
