@@ -443,9 +443,10 @@ def evaluate_file(
     m = load_model(p)
     dls = get_dls(arch['dataset'], bs=bs or ev.get('bs', 256), subset=None if full else ev.get('subset'),
                   seed=ev.get('seed', 42), size=ev.get('size'))
-    acc = file_report(p)
+    acc, res = file_report(p), evaluate(m.to(dls.device), dls.valid)
+    if dls.c <= 10: res['top5_error'] = None  # as in the run records: top-5 says little with 10 classes or fewer
     return dict(file=str(p), file_bytes=p.stat().st_size, dense_bytes=acc['dense_bytes'],
-                compression_rate=acc['dense_bytes']/p.stat().st_size, **evaluate(m.to(dls.device), dls.valid))
+                compression_rate=acc['dense_bytes']/p.stat().st_size, **res)
 
 # %% ../nbs/06_pipeline.ipynb #06e1925b
 @call_parse(pos=['target'])
@@ -468,8 +469,9 @@ def main(
         elif cmd == 'evaluate':
             if target is None: raise CliError("evaluate needs a compressed file: deep-compression evaluate FILE")
             r = evaluate_file(target, full=full)
+            top5 = '' if r['top5_error'] is None else f", top-5 error {r['top5_error']:.2f}%"
             print(f"{r['file']}: {r['file_bytes']:,} bytes ({r['compression_rate']:.1f}× smaller than {r['dense_bytes']:,} "
-                  f"dense fp32 bytes); top-1 error {r['top1_error']:.2f}%, top-5 error {r['top5_error']:.2f}% on {r['n']:,} images")
+                  f"dense fp32 bytes); top-1 error {r['top1_error']:.2f}%{top5} on {r['n']:,} images")
         else: raise CliError(f"unknown command {cmd!r}: use `run` or `evaluate`")
     except (ConfigError, DataMissingError, FormatError, FileNotFoundError) as e:
         raise CliError(f"{type(e).__name__}: {e}") from None
