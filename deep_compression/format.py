@@ -7,7 +7,7 @@ Docs: https://deep-compression.github.io/deep_compression/format.html.md"""
 # %% auto #0
 __all__ = ['MAGIC', 'VERSION', 'PRE', 'DTYPES', 'QSUF', 'dtype_name', 'tensor_bytes', 'tensor_from_bytes', 'check_quantized',
            'encode_quantized', 'decode_quantized', 'state_dict_of', 'dumps', 'parse', 'loads', 'save_compressed',
-           'load_compressed', 'accounting', 'report', 'file_report', 'load_model', 'FormatError']
+           'load_compressed', 'accounting', 'report', 'file_report', 'load_model', 'model_for', 'FormatError']
 
 # %% ../nbs/05b_format.ipynb #98ef11f5
 import hashlib, json, math, os, struct, zlib
@@ -316,8 +316,13 @@ def load_model(
 )->nn.Module:                 # the model, with the quantized layers' buffers registered
     "Rebuild a model from a compressed file."
     sd, h = load_compressed(path)
-    if model is None:
-        if not h.get('arch'): raise ValueError(f"{path} records no architecture: pass `model=`")
-        a = dict(h['arch']); name = a.pop('model', None) or a.pop('name')
-        model = get_model(name, a.pop('dataset'), **a)
-    return load_state(model, sd)
+    return load_state(model if model is not None else model_for(h, path), sd)
+
+def model_for(
+    h:dict,      # a decoded file header
+    path='file', # the file, for the error message
+)->nn.Module:    # a fresh model of the recorded architecture
+    "The untrained model a file's header `arch` describes."
+    if not h.get('arch'): raise ValueError(f"{path} records no architecture: pass `model=`")
+    a = dict(h['arch']); name = a.pop('model', None) or a.pop('name')
+    return get_model(name, a.pop('dataset'), **a)

@@ -11,7 +11,7 @@ __all__ = ['DEFAULT_CONFIG', 'STAGES', 'PAPER', 'SEED_PRUNED', 'ConfigError', 'T
            'main', 'load_records', 'results_table', 'record_md']
 
 # %% ../nbs/06_pipeline.ipynb #d847d698
-import dataclasses, hashlib, json, os, platform, random, shlex, subprocess, sys, time
+import contextlib, dataclasses, hashlib, json, os, platform, shlex, subprocess, sys, time
 from dataclasses import dataclass, field, fields, asdict
 from pathlib import Path
 import typing
@@ -232,15 +232,13 @@ class _Run:
 
     def reseed(self):
         "Seed everything and start a fresh optimizer, so that each stage is reproducible even when resumed."
-        from fastai.torch_core import set_seed
-        set_seed(self.c.seed, reproducible=True)
-        for dl in self.dls.loaders: dl.rng = random.Random(self.c.seed)
+        from deep_compression.prune import reseed
+        reseed(self.dls, self.c.seed)
         self.learn.opt = None  # a fresh optimizer per stage: a resumed stage has no earlier optimizer state
 
     def fit(self, epochs, lr, ckpt=None, wd=None):
         self.reseed()
-        ctx = self.learn.no_bar() if not self.show else _nullctx()
-        with ctx:
+        with self.learn.no_bar() if not self.show else contextlib.nullcontext():
             if ckpt is None: self.learn.fit_one_cycle(epochs, lr, wd=wd)
             else: fit_resumable(self.learn, epochs, lr, ckpt)
 
@@ -263,10 +261,6 @@ class _Run:
         self.stages[name] = rec
         return rec
 
-class _nullctx:
-    def __enter__(self): return self
-    def __exit__(self, *a): return False
-
 # %% ../nbs/06_pipeline.ipynb #49c874cd
 def _reference(r:_Run)->dict:
     r.fit(r.c.train.epochs, r.c.train.lr, ckpt=r.work/'reference_train.ckpt')
@@ -276,8 +270,7 @@ def _prune(r:_Run)->dict:
     from deep_compression.prune import prune_steps, prune_retrain, prune_report, PruneCallback
     p = r.c.prune; r.reseed()
     steps = prune_steps(q=p.q, sparsity=p.sparsity, rounds=p.rounds)
-    ctx = r.learn.no_bar() if not r.show else _nullctx()
-    with ctx: hist = prune_retrain(r.learn, steps, epochs=p.epochs, lr=p.lr, wd=p.wd, show_progress=r.show)
+    hist = prune_retrain(r.learn, steps, epochs=p.epochs, lr=p.lr, wd=p.wd, show_progress=r.show)
     r.learn.remove_cbs([cb for cb in r.learn.cbs if isinstance(cb, PruneCallback)])
     tot = prune_report(r.learn.model).loc['total']
     return dict(rounds=hist.reset_index().to_dict('records'), nonzero=int(tot.nonzero), params=int(tot.params), rate=float(tot.rate))
@@ -418,11 +411,10 @@ def run_pipeline(
         if name == stop_after: return r.stages
     out = Path(results)/(c.experiment + ('-quick' if quick else ''))
     summary = write_record(r, out, command or f"run_pipeline({config!r}, quick={quick})", time.perf_counter() - t0)
-    if not report: return summary
-    print(f"\n{c.experiment} — {scale_text(_scale(c, quick))}\n")
-    print(table_md(stage_table(r.stages)))
-    print(f"\nfile {work/'model.dcz'}: {summary['file_bytes']:,} bytes, {summary['compression_rate']:.1f}× smaller than "
-          f"dense fp32 ({summary['dense_bytes']:,} bytes); top-1 error {summary['top1_error']:.2f}% decoded from the file")
+    if report:
+        print(f"\n{(out/'stages.md').read_text()}\nfile {work/'model.dcz'}: {summary['file_bytes']:,} bytes, "
+              f"{summary['compression_rate']:.1f}× smaller than dense fp32 ({summary['dense_bytes']:,} bytes); "
+              f"top-1 error {summary['top1_error']:.2f}% decoded from the file")
     return summary
 
 # %% ../nbs/06_pipeline.ipynb #e4bf3b0e
@@ -433,20 +425,19 @@ def evaluate_file(
 )->dict:               # top-1/top-5 error, file size, rate
     "Decode `path`, evaluate the model, report accuracy and size."
     from deep_compression.data import get_dls
-    from deep_compression.format import load_model, load_compressed, file_report, FormatError
-    from deep_compression.models import evaluate
+    from deep_compression.format import loads, model_for, accounting, FormatError
+    from deep_compression.models import evaluate, load_state
     p = Path(path)
     if not p.is_file(): raise FileNotFoundError(f"{p} does not exist")
-    _, h = load_compressed(p)
+    data = p.read_bytes(); sd, h, hists = loads(data)  # decoded once: weights, header and accounting
     arch, ev = h.get('arch') or {}, (h.get('meta') or {}).get('eval', {})
     if 'dataset' not in arch: raise FormatError(f"{p} records no dataset to evaluate on")
-    m = load_model(p)
+    m = load_state(model_for(h, p), sd)
     dls = get_dls(arch['dataset'], bs=bs or ev.get('bs', 256), subset=None if full else ev.get('subset'),
                   seed=ev.get('seed', 42), size=ev.get('size'))
-    acc, res = file_report(p), evaluate(m.to(dls.device), dls.valid)
+    dense, res = accounting(hists, len(data))['dense_bytes'], evaluate(m.to(dls.device), dls.valid)
     if dls.c <= 10: res['top5_error'] = None  # as in the run records: top-5 says little with 10 classes or fewer
-    return dict(file=str(p), file_bytes=p.stat().st_size, dense_bytes=acc['dense_bytes'],
-                compression_rate=acc['dense_bytes']/p.stat().st_size, **res)
+    return dict(file=str(p), file_bytes=len(data), dense_bytes=dense, compression_rate=dense/len(data), **res)
 
 # %% ../nbs/06_pipeline.ipynb #06e1925b
 @call_parse(pos=['target'])
