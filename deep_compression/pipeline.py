@@ -318,7 +318,7 @@ def stage_table(stages:dict)->list:
     from deep_compression.format import report
     acc = stages['encode']['accounting']; tot = report(acc).loc['total']
     dense = acc['dense_bytes']
-    q = [l for l in acc['layers'] if l.get('k') == l.get('k') and 'k' in l]
+    q = [l for l in acc['layers'] if 'k' in l]  # the quantized entries (raw ones have no codebook)
     n = sum(l['nonzero'] for l in q) or 1
     fixed_w = sum(l['nonzero'] * max(1, (l['k'] - 1).bit_length()) for l in q)/n
     b_idx = sum(l['nonzero'] * l['b_idx'] for l in q)/n
