@@ -77,9 +77,9 @@ def encode_quantized(
     ws, gs = relative_index(m, i, k, b)
     wc, gc = np.bincount(ws, minlength=k+1), np.bincount(gs, minlength=1 << b)
     cw, cg = HuffmanCode.from_counts(wc), HuffmanCode.from_counts(gc if b else [])
-    (wd, wbits), (gd, gbits) = cw.encode(ws), (cg.encode(gs) if b else (b'', 0))
+    (w_data, wbits), (g_data, gbits) = cw.encode(ws), (cg.encode(gs) if b else (b'', 0))
     rec = dict(kind='q', k=k, b=b, n=len(ws), bits=[wbits, gbits], it=dtype_name(idx))
-    return rec, [cb.numpy().astype('<f4').tobytes(), cw.to_bytes(), wd, cg.to_bytes(), gd], wc, gc
+    return rec, [cb.numpy().astype('<f4').tobytes(), cw.to_bytes(), w_data, cg.to_bytes(), g_data], wc, gc
 
 # %% ../nbs/05b_format.ipynb #09112372
 def decode_quantized(
@@ -98,12 +98,12 @@ def decode_quantized(
     return (w, cb, idx, mask), np.bincount(ws, minlength=k+1), np.bincount(gs, minlength=1 << b)
 
 # %% ../nbs/05b_format.ipynb #7943a31a
-def _b_for(b_idx, key:str, w:torch.Tensor):
-    if isinstance(b_idx, dict): b_idx = b_idx.get(key, b_idx.get(key.rpartition('.')[0]))
-    if b_idx == 'paper': return 8 if w.ndim == 4 else 5
-    if b_idx is None or b_idx == 'auto': return None
-    if not (isinstance(b_idx, int) and 0 <= b_idx <= 15): raise ValueError(f"index bits must be 0..15, got {b_idx!r}")
-    return b_idx
+def _b_for(gap_bits, key:str, w:torch.Tensor):
+    if isinstance(gap_bits, dict): gap_bits = gap_bits.get(key, gap_bits.get(key.rpartition('.')[0]))
+    if gap_bits == 'paper': return 8 if w.ndim == 4 else 5
+    if gap_bits is None or gap_bits == 'auto': return None
+    if not (isinstance(gap_bits, int) and 0 <= gap_bits <= 15): raise ValueError(f"index bits must be 0..15, got {gap_bits!r}")
+    return gap_bits
 
 def state_dict_of(model)->dict:
     "The state dict of `model` (an `nn.Module` or already a dict), on the CPU."
@@ -116,7 +116,7 @@ def state_dict_of(model)->dict:
 def dumps(
     model,              # an `nn.Module` or a state dict
     arch:dict|None=None,  # how to rebuild the model, e.g. {'model': 'lenet300', 'dataset': 'mnist'}
-    b_idx=None,         # index bits: None (smallest file), 'paper', an int, or a dict by layer
+    gap_bits=None,         # index bits: None (smallest file), 'paper', an int, or a dict by layer
     meta:dict|None=None,  # any JSON-serialisable notes (config, accuracy, ...)
 )->tuple:               # (the file's bytes, [(record, weight-symbol histogram, gap histogram)] for the accounting)
     "Serialise `model` to the compressed format."
@@ -131,7 +131,7 @@ def dumps(
         if key in qkeys:
             q = (t, *(sd[key+s] for s in ('_codebook', '_index', '_mask')))
             check_quantized(key, *q)
-            rec, bl, wc, gc = encode_quantized(*q, b=_b_for(b_idx, key, t))
+            rec, bl, wc, gc = encode_quantized(*q, b=_b_for(gap_bits, key, t))
         else: rec, bl, wc, gc = dict(kind='raw'), [tensor_bytes(t)], None, None
         crc = zlib.crc32(b''.join(bl))
         recs.append(dict(name=key, shape=list(t.shape), dtype=dtype_name(t), **rec, len=[len(o) for o in bl], crc=crc))
@@ -249,11 +249,11 @@ def save_compressed(
     model,                # an `nn.Module` or a state dict (any device: encoding runs on the CPU)
     path,                 # where to write the file
     arch:dict|None=None,  # how to rebuild the model: {'model': name, 'dataset': dataset, **get_model kwargs}
-    b_idx=None,           # index bits: None (smallest file), 'paper', an int, or a dict by layer
+    gap_bits=None,           # index bits: None (smallest file), 'paper', an int, or a dict by layer
     meta:dict|None=None,  # any JSON-serialisable notes
 )->dict:                  # the accounting (see `report`)
     "Write `model` as a compressed file; return the per-layer and total accounting."
-    data, recs = dumps(model, arch, b_idx, meta)
+    data, recs = dumps(model, arch, gap_bits, meta)
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + '.tmp'); tmp.write_bytes(data); os.replace(tmp, path)
     return accounting(recs, os.path.getsize(path), path=str(path), sha256=hashlib.sha256(data).hexdigest())
@@ -271,7 +271,7 @@ def _row(e, wc, gc)->dict:
     if e['kind'] == 'raw': return dict(r, dense_B=dense, pruned_B=fb, quant_B=fb, file_B=fb, rate=dense/max(fb, 1))
     k, b, n, (wbits, gbits) = e['k'], e['b'], e['n'], e['bits']
     fill = int(wc[k]); nnz = n - fill; fixed = math.ceil(math.log2(k + (fill > 0)))
-    return dict(r, nonzero=nnz, density=nnz/max(numel, 1), k=k, b_idx=b, fillers=fill, dense_B=dense,
+    return dict(r, nonzero=nnz, density=nnz/max(numel, 1), k=k, gap_bits=b, fillers=fill, dense_B=dense,
                 pruned_B=math.ceil(n*(32+b)/8), quant_B=math.ceil(n*(fixed+b)/8) + 4*k, file_B=fb,
                 w_bits_nz=wbits/max(nnz, 1), idx_bits_nz=gbits/max(nnz, 1),
                 H_w=entropy(wc), huff_w=wbits/max(n, 1), H_idx=entropy(gc) if b else 0., huff_idx=gbits/max(n, 1),
