@@ -56,8 +56,8 @@ class HuffmanCode:
         self.lengths = np.asarray(lengths, dtype=np.uint8); self.n = len(self.lengths)
         if self.n > 65535: raise ValueError(f"alphabet of {self.n} symbols; at most 65535 are supported")
         if self.lengths.max(initial=0) > MAXLEN: raise ValueError(f"code longer than {MAXLEN} bits")
-        o = np.lexsort((np.arange(self.n), self.lengths))
-        self.symbols = o[self.lengths[o] > 0]  # canonical order: by length, then symbol
+        used = np.flatnonzero(self.lengths)  # a table's cost grows with its symbols, not with the alphabet
+        self.symbols = used[np.argsort(self.lengths[used], kind='stable')]  # canonical order: by length, then symbol
         code, prev, self.codes = 0, 0, []
         for l in self.lengths[self.symbols].tolist():
             code <<= l - prev; self.codes.append(code); code += 1; prev = l
