@@ -37,10 +37,10 @@ class PruneCfg:
     lr:float = 3e-4             # peak retraining learning rate
     wd:float|None = None        # retraining weight decay; None: `train.wd`
 
-# %% ../nbs/06_config.ipynb #06b8070b
+# %% ../nbs/06_config.ipynb #c9080e80
 @dataclass
 class QuantizeCfg:
-    bits:int|dict[str,int|None]|None = None  # codebook index bits: one number, {layer: bits or None (not shared)}, or None
+    bits:int|dict[str,int|None]|None = None  # codebook bits (the paper's weight bits): one number, {layer: bits or None (not shared)}, or None
     conv_bits:int = 8        # bits of a conv layer that `bits` does not set (paper: 8)
     fc_bits:int = 5          # bits of a fully connected layer that `bits` does not set (paper: 5)
     init:str = 'linear'      # centroid init: 'linear', 'density' or 'forgy'

@@ -24,7 +24,7 @@ from .data import get_dls
 from .models import get_model, get_learner, evaluate, load_state, reseed, TableLogger, dataset_shape
 from .prune import prune_steps, prune_retrain, PruneCallback, prune_report, adjust_dropout
 from .quantize import quantize_model, ShareWeightsCallback, quant_report
-from .format import save_compressed, load_compressed, model_for, accounting, loads, FormatError
+from .format import save_compressed, load_compressed, rebuild_model, accounting, loads, FormatError
 from .config import Config, ConfigError, load_config, parse_config, check_layers, check_input_size
 from .records import make_record, write_record, git_commit
 
@@ -255,7 +255,8 @@ def run(self:Experiment,
     "Run the stages in order up to `until`; a stage that finished before is loaded from the work folder."
     if until is not None and until not in STAGE_NAMES: raise ValueError(f"`until` must be one of {', '.join(STAGE_NAMES)}, got {until!r}")
     self.work.mkdir(parents=True, exist_ok=True)
-    for s in STAGES[:STAGE_NAMES.index(until or 'verify') + 1]: self.stage(s)
+    for s in STAGES[:STAGE_NAMES.index(until or 'verify') + 1]:
+        if s.name not in self.stages: self.stage(s)  # a stage this object ran or loaded already is in its model
     return self.learn
 
 # %% ../nbs/08_experiment.ipynb #8e98dfab
@@ -324,7 +325,7 @@ def evaluate_file(
     data = p.read_bytes(); sd, h, hists = loads(data)  # decoded once: weights, header and accounting
     arch, ev = h.get('arch') or {}, (h.get('meta') or {}).get('eval', {})
     if dls is None and 'dataset' not in arch: raise FormatError(f"{p} records no dataset to evaluate on: pass `dls`")
-    m = load_state(model if model is not None else model_for(h, p), sd)
+    m = rebuild_model(sd, h, model, p)  # checks the file fits the architecture before it allocates
     dls = dls or get_dls(arch['dataset'], bs=bs or ev.get('bs', 256), subset=None if full else ev.get('subset'),
                          seed=ev.get('seed', 42), size=ev.get('size'))
     dense, res = accounting(hists, len(data))['dense_bytes'], evaluate(m.to(dls.device), dls.valid)

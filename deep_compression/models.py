@@ -14,7 +14,7 @@ import contextlib, random, time
 import torch
 from torch import nn
 import torch.nn.functional as F
-from fastcore.basics import noop
+from fastai.imports import noop  # the one `Learner.no_logging` installs (not fastcore's)
 from fastai.callback.core import Callback
 from fastai.learner import Learner
 from fastai.metrics import accuracy, top_k_accuracy
@@ -220,7 +220,7 @@ def train_reference(
 )->Learner:
     "Train `model` on `dls` from scratch with one-cycle; the Learner carries `wall_s` and `record`."
     if dls is None: raise ValueError("train_reference needs `dls`, e.g. `get_dls(dataset, subset=..., seed=...)`")
-    set_seed(seed, reproducible=True)
+    reseed(dls, seed)  # the weights and the data order
     m = get_model(model, dataset, seed=seed) if isinstance(model, str) else model
     learn = get_learner(dls, m, wd=wd, cbs=None if show_progress else TableLogger())
     t0 = time.perf_counter()

@@ -100,13 +100,16 @@ class PruneCallback(Callback):
     "Zero the masked gradients before each optimizer step and re-apply the masks after it."
     order = 5
     def before_fit(self):
+        "Collect the masked weights and their masks as float factors."
         ms = [m for m in self.learn.model.modules() if isinstance(getattr(m, 'weight_mask', None), Tensor)]
         self.ws, self.fmasks = [m.weight for m in ms], [m.weight_mask.to(m.weight.dtype) for m in ms]
     def before_step(self):
+        "Zero the gradients of pruned weights, so that the optimizer's step sees none."
         for w, f in zip(self.ws, self.fmasks):
             if w.grad is not None: w.grad.mul_(f)
     @torch.no_grad()
     def after_step(self):
+        "Re-apply the masks: momentum and weight decay cannot revive a pruned weight."
         for w, f in zip(self.ws, self.fmasks): w.mul_(f)
 
 # %% ../nbs/02_prune.ipynb #6e29de8e

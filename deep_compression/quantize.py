@@ -174,7 +174,7 @@ def index_dtype(k:int)->torch.dtype:
 @torch.no_grad()
 def quantize_layer(
     m:nn.Module,    # an `nn.Linear` or `nn.Conv2d`, pruned (with a `weight_mask` buffer) or not
-    bits:int,       # index bits: at most 2**bits centroids
+    bits:int,       # codebook bits (the paper's weight bits): at most 2**bits centroids
     init='linear',  # centroid init: 'linear', 'density' or 'forgy'
     seed:int=0,     # random seed for 'forgy'
     **kwargs,       # passed to `kmeans1d` (`max_iter`, `tol`)
@@ -206,7 +206,7 @@ def layer_bits(
     conv_bits:int=8,  # bits of an `nn.Conv2d` that `bits` does not set (paper: 8)
     fc_bits:int=5,    # bits of an `nn.Linear` that `bits` does not set (paper: 5)
 )->dict:              # {layer name: bits} of the layers to quantize
-    "The index bits of each compressible layer of `model`."
+    "The codebook bits of each compressible layer of `model`."
     given = layer_settings(model, bits)
     res = {n:given.get(n, conv_bits if isinstance(m, nn.Conv2d) else fc_bits) for n,m in compressible_layers(model).items()}
     return {n:b for n,b in res.items() if b is not None}
@@ -232,7 +232,7 @@ def quantized_layers(model:nn.Module)->dict:
     return {n:m for n,m in model.named_modules() if hasattr(m, 'weight_codebook')}
 
 def quant_report(model:nn.Module)->pd.DataFrame:
-    "Per compressible layer: weights, nonzeros, codebook size `k` (0: not quantized), index bits and distinct nonzero values."
+    "Per compressible layer: weights, nonzeros, codebook size `k` (0: not quantized), codebook bits and distinct nonzero values."
     rows = []
     for n,m in compressible_layers(model).items():
         w = m.weight.detach(); k = len(m.weight_codebook) if hasattr(m, 'weight_codebook') else 0
@@ -268,10 +268,13 @@ class ShareWeightsCallback(Callback):
     "Fine-tune the shared centroids of every quantized layer (Eq. 3); the weights stay `codebook[index] * mask`."
     order = 20
     def before_fit(self):
+        "Find the quantized layers and snap their weights to the centroids."
         self.layers = list(quantized_layers(self.learn.model).values())
         if not self.layers: raise ValueError("ShareWeightsCallback: the model has no quantized layer; run `quantize_model` first")
         for m in self.layers: snap_weights(m)
     def before_step(self):
+        "Each weight's gradient becomes its cluster's summed gradient (Eq. 3)."
         for m in self.layers: share_grad(m)
     def after_step(self):
+        "Move each centroid to its cluster's mean and the weights back onto the codebook."
         for m in self.layers: snap_weights(m)

@@ -253,7 +253,7 @@ def _bits_apply(init:str):
 
 def bits_sensitivity(
     model:nn.Module, xs:Tensor, ys:Tensor,
-    bits=(1, 2, 3, 4, 5, 6, 8),  # index bits to try
+    bits=(1, 2, 3, 4, 5, 6, 8),  # codebook bits to try
     init:str='linear',           # centroid init of `quantize_layer`
     layers=None, bs:int=1000,
 )->Sensitivity:
