@@ -115,7 +115,7 @@ def _layer_values(spec)->list:
 def _check_ranges(c:Config):
     "Every value of `c` in its allowed range (types are already checked)."
     _need(c.experiment and all(ch.isalnum() or ch in '_-.' for ch in c.experiment), 'experiment', 'a simple name (letters, digits, _ - .)', c.experiment)
-    for k in ('seed',): _need(getattr(c, k) >= 0, k, '>= 0', getattr(c, k))
+    _need(c.seed >= 0, 'seed', '>= 0', c.seed)
     _need(c.bs > 0, 'bs', '> 0', c.bs)
     if isinstance(c.subset, float): _need(0 < c.subset <= 1, 'subset', 'a fraction in (0, 1] or a count >= 1', c.subset)
     if isinstance(c.subset, int): _need(c.subset >= 1, 'subset', 'a fraction in (0, 1] or a count >= 1', c.subset)

@@ -143,12 +143,17 @@ def from_model(cls:Experiment,
     "An experiment on a model the package does not define."
     return cls(dict(experiment=experiment, bs=dls.bs, **settings), work=work, model=model, dls=dls, show_progress=show_progress)
 
-# %% ../nbs/08_experiment.ipynb #d6ab5c3f
+# %% ../nbs/08_experiment.ipynb #69227559
+@patch
+def fresh_start(self:Experiment):
+    "Seed everything and drop the optimizer: a stage gives the same result whether or not the stages before it were loaded."
+    reseed(self.dls, self.c.seed)
+    self.learn.opt = None  # a resumed stage has no earlier optimizer state
+
 @patch
 def fit(self:Experiment, epochs:int, lr:float, ckpt:Path|None=None, wd:float|None=None):
     "Seed, start a fresh optimizer, and `fit_one_cycle` (resumable when `ckpt` is given)."
-    reseed(self.dls, self.c.seed)
-    self.learn.opt = None  # a fresh optimizer per stage: a resumed stage has no earlier optimizer state
+    self.fresh_start()
     with self.learn.no_bar() if not self.show else contextlib.nullcontext():
         if ckpt is None: self.learn.fit_one_cycle(epochs, lr, wd=wd)
         else: fit_resumable(self.learn, epochs, lr, ckpt)
@@ -163,7 +168,7 @@ def _reference(exp:Experiment)->dict:
 def _prune(exp:Experiment)->dict:
     "Prune → retrain rounds (`02_prune`); the masks stay in the model as buffers."
     p = exp.c.prune
-    reseed(exp.dls, exp.c.seed); exp.learn.opt = None
+    exp.fresh_start()
     steps = prune_steps(q=p.q, sparsity=p.sparsity, rounds=p.rounds)
     with exp.learn.no_bar() if not exp.show else contextlib.nullcontext():
         hist = prune_retrain(exp.learn, steps, epochs=p.epochs, lr=p.lr, wd=p.wd, show_progress=True)
@@ -208,8 +213,8 @@ def new_model(self:Experiment)->nn.Module:
 
 def _verify(exp:Experiment)->dict:
     "Decode the file into a fresh model: its weights must equal the quantized model's bit for bit, and so must its error."
-    sd, _ = load_compressed(exp.work/'model.dcz')
-    m = load_state(exp.new_model(), sd).to(exp.dls.device)
+    sd, h = load_compressed(exp.work/'model.dcz')
+    m = rebuild_model(sd, h, exp.new_model(), exp.work/'model.dcz').to(exp.dls.device)
     ref = exp.learn.model.state_dict()
     same = set(ref) == set(sd) and all(torch.equal(v.cpu(), ref[k].cpu()) for k, v in m.state_dict().items())
     ev, q = evaluate(m, exp.dls.valid), exp.stages['quantize']
