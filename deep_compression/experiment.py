@@ -280,7 +280,8 @@ def scale(self:Experiment)->dict:
     c = self.c
     return dict(name='full' if not self.quick and c.subset is None else 'quick', subset=c.subset,
                 image_size=dataset_shape(c.dataset, c.size)[1] if c.dataset else c.size, reference_epochs=c.train.epochs,
-                prune_rounds=c.prune.rounds, prune_epochs_per_round=c.prune.epochs, finetune_epochs=c.quantize.epochs)
+                prune_rounds=c.prune.rounds, prune_epochs_per_round=c.prune.epochs, finetune_epochs=c.quantize.epochs,
+                data=getattr(self.dls, 'source', None))  # the files read, when the loader says (e.g. a JPEG copy)
 
 @patch
 def save_record(self:Experiment,
