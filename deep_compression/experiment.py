@@ -27,6 +27,7 @@ from .quantize import quantize_model, ShareWeightsCallback, quant_report
 from .format import save_compressed, load_compressed, rebuild_model, accounting, loads, FormatError
 from .config import Config, ConfigError, load_config, parse_config, check_layers, check_input_size
 from .records import make_record, write_record, git_commit
+from .distributed import init_distributed, world, is_main, from_main, main_only, check_agreement, DistributedCallback
 
 # %% ../nbs/08_experiment.ipynb #626ef250
 def cache_dir()->Path:
@@ -50,9 +51,9 @@ def config_key(c:Config, model:nn.Module|None=None)->str:
         h.update(f"{k}{tuple(v.shape)}{v.dtype}".encode()); h.update(v.detach().cpu().contiguous().view(-1).view(torch.uint8).numpy().tobytes())
     return h.hexdigest()[:10]
 
-def work_dir_for(c:Config, quick:bool=False, model:nn.Module|None=None, root=None)->Path:
-    "The checkpoint folder of a run: `root` (default: `cache_dir()/'runs'`) / experiment[-quick]-hash."
-    return Path(root or cache_dir()/'runs')/f"{c.experiment}{'-quick' if quick else ''}-{config_key(c, model)}"
+def work_dir_for(c:Config, quick:bool=False, model:nn.Module|None=None, root=None, nproc:int=1)->Path:
+    "The checkpoint folder of a run: `root` (default: `cache_dir()/'runs'`) / experiment[-quick]-hash[-xN for N processes]."
+    return Path(root or cache_dir()/'runs')/f"{c.experiment}{'-quick' if quick else ''}-{config_key(c, model)}{f'-x{nproc}' if nproc > 1 else ''}"
 
 # %% ../nbs/08_experiment.ipynb #cf971b6d
 def rng_state(dls)->dict:
@@ -73,7 +74,8 @@ class EpochCheckpoint(Callback):
     order = 90
     def __init__(self, path:Path): self.path = Path(path)
     def after_epoch(self):
-        "Save the model, the optimizer, the random state and the epoch number, each atomically."
+        "Save the model, the optimizer, the random state and the epoch number, each atomically (rank 0 alone)."
+        if not is_main(): return
         atomic_write(self.path, save=lambda p: save_model(p, self.learn.model, self.learn.opt, with_opt=True))
         atomic_write(self.path.with_suffix('.rng'), save=lambda p: torch.save(rng_state(self.dls), p))
         atomic_write(self.path.with_suffix('.json'), json.dumps({'epoch': self.epoch}))  # last: it marks the epoch done
@@ -101,18 +103,20 @@ class Experiment:
         show_progress:bool|None=None, # progress bars; None: when stdout is a terminal
         tensorboard:bool=False,    # log training to TensorBoard in the work folder
     ):
+        init_distributed()  # under torchrun: join the job (09b_distributed); alone: nothing
         self.t0, self.quick, self.stages = time.perf_counter(), quick, {}
         self.c = c = _config(config, quick, overrides, model)
-        self.show = sys.stdout.isatty() if show_progress is None else show_progress
+        self.show = (sys.stdout.isatty() if show_progress is None else show_progress) and is_main()
         if model is None:
             check_input_size(c)
             self.dls = get_dls(c.dataset, bs=c.bs, subset=c.subset, seed=c.seed, size=c.size, download=c.download)
             model = get_model(c.model, c.dataset, size=c.size, seed=c.seed)
         else: self.dls = dls
         self._pristine = copy.deepcopy(model).cpu() if c.model is None else None
-        self.work = Path(work) if work else work_dir_for(c, quick, self._pristine)
+        self.work = Path(work) if work else work_dir_for(c, quick, self._pristine, nproc=world())
         self.learn = get_learner(self.dls, model, wd=c.train.wd, cbs=None if self.show else TableLogger())
-        if tensorboard: self.learn.add_cb(_tensorboard(self.work/'tensorboard'))
+        if world() > 1: self.learn.add_cb(DistributedCallback())
+        if tensorboard and is_main(): self.learn.add_cb(_tensorboard(self.work/'tensorboard'))
 
 # %% ../nbs/08_experiment.ipynb #81fd6f0d
 def _config(config, quick:bool, overrides:dict|None, model:nn.Module|None)->Config:
@@ -235,20 +239,27 @@ def _done(exp:Experiment, s:Stage)->bool:
     art = {'state': exp.work/f'{s.name}.pth', 'file': exp.work/'model.dcz'}.get(s.artefact)
     return art is not None and art.exists() and (exp.work/f'{s.name}.json').exists()
 
+def _run_stage(exp:Experiment, s:Stage)->dict:
+    "Run stage `s`, add its error and wall time (and the processes' agreement), save its artefact and record (rank 0)."
+    if is_main(): print(f"— stage {s.name}", flush=True)
+    t0 = time.perf_counter(); rec = s.fn(exp)
+    if rec.get('top1_error') is None: rec.update({k: v for k, v in evaluate(exp.learn.model, exp.dls.valid).items() if k != 'n'})
+    rec['wall_s'] = round(time.perf_counter() - t0, 2)
+    if world() > 1 and s.artefact == 'state': rec.update(processes=world(), agreed=check_agreement(exp.learn.model))
+    if is_main():
+        if s.artefact == 'state': atomic_write(exp.work/f'{s.name}.pth', save=lambda p: torch.save(exp.learn.model.state_dict(), p))
+        atomic_write(exp.work/f'{s.name}.json', json.dumps(rec))
+    return dict(rec, resumed=False)
+
 @patch
 def stage(self:Experiment, s:Stage)->dict:
     "Run stage `s` (or load it from the work folder when it finished before); returns its record."
     rec_p, sd_p = self.work/f'{s.name}.json', self.work/f'{s.name}.pth'
-    if _done(self, s):
+    if from_main(_done(self, s)):  # rank 0 decides for every process: all load the stage, or all run it
         if s.artefact == 'state': load_state(self.learn.model, torch.load(sd_p, weights_only=True)); adjust_dropout(self.learn.model)
         rec = dict(json.loads(rec_p.read_text()), resumed=True)
-    else:
-        print(f"— stage {s.name}", flush=True)
-        t0 = time.perf_counter(); rec = s.fn(self)
-        if rec.get('top1_error') is None: rec.update({k: v for k, v in evaluate(self.learn.model, self.dls.valid).items() if k != 'n'})
-        rec['wall_s'] = round(time.perf_counter() - t0, 2)
-        if s.artefact == 'state': atomic_write(sd_p, save=lambda p: torch.save(self.learn.model.state_dict(), p))
-        atomic_write(rec_p, json.dumps(rec)); rec['resumed'] = False
+    elif s.artefact == 'state': rec = _run_stage(self, s)  # training: every process takes part
+    else: rec = main_only(_run_stage, self, s)             # the file: written and decoded once, by rank 0
     self.stages[s.name] = rec
     return rec
 
@@ -259,7 +270,7 @@ def run(self:Experiment,
 )->Learner:               # the Learner, its model at the end of `until`
     "Run the stages in order up to `until`; a stage that finished before is loaded from the work folder."
     if until is not None and until not in STAGE_NAMES: raise ValueError(f"`until` must be one of {', '.join(STAGE_NAMES)}, got {until!r}")
-    self.work.mkdir(parents=True, exist_ok=True)
+    if is_main(): self.work.mkdir(parents=True, exist_ok=True)
     for s in STAGES[:STAGE_NAMES.index(until or 'verify') + 1]:
         if s.name not in self.stages: self.stage(s)  # a stage this object ran or loaded already is in its model
     return self.learn
@@ -281,7 +292,8 @@ def scale(self:Experiment)->dict:
     return dict(name='full' if not self.quick and c.subset is None else 'quick', subset=c.subset,
                 image_size=dataset_shape(c.dataset, c.size)[1] if c.dataset else c.size, reference_epochs=c.train.epochs,
                 prune_rounds=c.prune.rounds, prune_epochs_per_round=c.prune.epochs, finetune_epochs=c.quantize.epochs,
-                data=getattr(self.dls, 'source', None))  # the files read, when the loader says (e.g. a JPEG copy)
+                data=getattr(self.dls, 'source', None),  # the files read, when the loader says (e.g. a JPEG copy)
+                **({'processes': world()} if world() > 1 else {}))
 
 @patch
 def save_record(self:Experiment,
@@ -291,9 +303,11 @@ def save_record(self:Experiment,
     "Write the run record of a finished run."
     if 'verify' not in self.stages: raise RuntimeError("the run is not finished: call `run()` first")
     out = Path(results)/(self.c.experiment + ('-quick' if self.quick else ''))
-    rec = make_record(asdict(self.c), self.stages, self.scale(), command or f"Experiment({self.c.experiment!r}, quick={self.quick}).run()",
-                      time.perf_counter() - self.t0, self.dls.c, short_path(self.work), git_commit(out.parent))
-    return write_record(out, dict(rec, quick=self.quick))
+    def write():
+        rec = make_record(asdict(self.c), self.stages, self.scale(), command or f"Experiment({self.c.experiment!r}, quick={self.quick}).run()",
+                          time.perf_counter() - self.t0, self.dls.c, short_path(self.work), git_commit(out.parent))
+        return write_record(out, dict(rec, quick=self.quick))
+    return main_only(write)  # rank 0 writes; every process gets the summary
 
 # %% ../nbs/08_experiment.ipynb #59f7cf60
 def run_experiment(
@@ -310,7 +324,7 @@ def run_experiment(
     exp = Experiment(config, quick, work=work, show_progress=show_progress, tensorboard=tensorboard)
     exp.run()
     s = exp.save_record(results, command)
-    if report:
+    if report and is_main():
         out = Path(results)/(exp.c.experiment + ('-quick' if quick else ''))
         print(f"\n{(out/'stages.md').read_text()}\nfile {short_path(exp.work/'model.dcz')}: {s['file_bytes']:,} bytes, "
               f"{s['compression_rate']:.1f}× smaller than dense fp32 ({s['dense_bytes']:,} bytes); "
