@@ -53,7 +53,7 @@ class QuantizeCfg:
 class Config:
     experiment:str = 'experiment'  # name of the run record folder under results/
     model:str|None = None          # 'lenet300', 'lenet5', 'alexnet', 'vgg16' or 'torchvision:NAME'; None: given as an object
-    dataset:str|None = None        # 'mnist', 'cifar100' or 'imagenette'; None: given as `DataLoaders`
+    dataset:str|None = None        # 'mnist', 'cifar10', 'cifar100' or 'imagenette'; None: given as `DataLoaders`
     seed:int = 42                  # seeds data order, initial weights and k-means
     bs:int = 256                   # batch size
     subset:int|float|None = None   # stratified subset of each split: a fraction in (0, 1] or a count; None: all data

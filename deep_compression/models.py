@@ -24,10 +24,10 @@ from fastai.callback.schedule import fit_one_cycle  # noqa: F401  (patches Learn
 from fastai.callback.progress import ProgressCallback  # noqa: F401
 
 # %% ../nbs/01_models.ipynb #29e1df8c
-DATASET_SHAPES = {'mnist': (1, 28, 10), 'cifar100': (3, 32, 100), 'imagenette': (3, 160, 10)}
+DATASET_SHAPES = {'mnist': (1, 28, 10), 'cifar10': (3, 32, 10), 'cifar100': (3, 32, 100), 'imagenette': (3, 160, 10)}
 
 def dataset_shape(
-    dataset:str,         # 'mnist', 'cifar100' or 'imagenette'
+    dataset:str,         # 'mnist', 'cifar10', 'cifar100' or 'imagenette'
     size:int|None=None,  # override the image size
 )->tuple:                # (channels, size, classes)
     "Input channels, image size and number of classes of `dataset`."
@@ -95,7 +95,7 @@ def torchvision_models()->list:
 
 def get_model(
     name:str,            # 'lenet300', 'lenet5', 'alexnet', 'vgg16', or 'torchvision:NAME' (e.g. 'torchvision:resnet18')
-    dataset:str,         # 'mnist', 'cifar100' or 'imagenette': sets channels, input size and classes
+    dataset:str,         # 'mnist', 'cifar10', 'cifar100' or 'imagenette': sets channels, input size and classes
     size:int|None=None,  # override the dataset's image size (torchvision models take any size)
     seed:int|None=None,  # seed the initial weights
     **kwargs,            # passed to the model function (e.g. `bn=True` for VGG-16)
