@@ -1,4 +1,4 @@
-"""`deep-compression run NAME_OR_PATH` and `deep-compression evaluate FILE`, built with `fastcore.script`.
+"""`deep-compression run NAME_OR_PATH` and `deep-compression evaluate FILE [--compressed]`, built with `fastcore.script`.
 
 Docs: https://deep-compression.github.io/deep_compression/cli.html.md"""
 
@@ -13,15 +13,25 @@ from fastcore.script import call_parse, CliError
 from .data import DataMissingError
 from .format import FormatError
 from .config import ConfigError, config_names, DEFAULT
-from .experiment import run_experiment, evaluate_file
+from .experiment import run_experiment, evaluate_file, short_path
+from .inference import evaluate_compressed
 
 # %% ../nbs/08b_cli.ipynb #d6693ca9
-def _evaluate(target:str|None, full:bool):
+def _evaluate(target:str|None, full:bool, compressed:bool=False):
     if target is None: raise CliError("evaluate needs a compressed file: deep-compression evaluate FILE")
+    if compressed: return _evaluate_compressed(target, full)
     r = evaluate_file(target, full=full)
     top5 = '' if r['top5_error'] is None else f", top-5 error {r['top5_error']:.2f}%"
     print(f"{r['file']}: {r['file_bytes']:,} bytes ({r['compression_rate']:.1f}× smaller than {r['dense_bytes']:,} "
           f"dense fp32 bytes); top-1 error {r['top1_error']:.2f}%{top5} on {r['n']:,} images")
+
+def _evaluate_compressed(target:str, full:bool):
+    r = evaluate_compressed(target, full=full)
+    top5 = '' if r['top5_error'] is None else f", top-5 error {r['top5_error']:.2f}%"
+    print(f"{short_path(r['file'])}: run in compressed form; top-1 error {r['top1_error']:.2f}%{top5} on {r['n']:,} images\n"
+          f"  weights in memory: {r['weight_bytes']:,} bytes ({r['dense_weight_bytes']/r['weight_bytes']:.1f}× less than "
+          f"{r['dense_weight_bytes']:,} dense fp32 bytes)\n"
+          f"  latency at batch 1 (median): {r['latency_s']*1e6:,.0f} µs (dense: {r['dense_latency_s']*1e6:,.0f} µs)")
 
 # %% ../nbs/08b_cli.ipynb #9789156a
 @call_parse(pos=['target'])
@@ -33,13 +43,14 @@ def main(
     results:str='results',   # run: folder for the run records
     work:str=None,           # run: checkpoint folder (default: under `$DEEP_COMPRESSION_CACHE/runs`)
     full:bool=False,         # evaluate: use the whole validation set, not the run's subset
+    compressed:bool=False,   # evaluate: run the model in compressed form (sparse + codebook), not decoded to dense
 ):
     "Deep Compression: `run` an experiment, `evaluate` a compressed file, list the packaged `configs`."
     try:
         if cmd == 'run':
             run_experiment(target, quick=quick, results=results, work=work, tensorboard=tensorboard,
                            command=shlex.join(['deep-compression', *sys.argv[1:]]))
-        elif cmd == 'evaluate': _evaluate(target, full)
+        elif cmd == 'evaluate': _evaluate(target, full, compressed)
         elif cmd == 'configs': print('\n'.join(f"{n}{' (default)' if n == DEFAULT else ''}" for n in config_names()))
         else: raise CliError(f"unknown command {cmd!r}: use `run`, `evaluate` or `configs`")
     except (ConfigError, DataMissingError, FormatError, FileNotFoundError) as e:
