@@ -8,14 +8,14 @@ Docs: https://deep-compression.github.io/deep_compression/distributed.html.md"""
 __all__ = ['SHARED_BUFFERS', 'world', 'rank', 'is_main', 'init_distributed', 'from_main', 'main_only', 'torchrun_command',
            'unwrap', 'shared_state', 'RanksDisagree', 'checksums', 'check_agreement', 'shard_dl', 'DistributedCallback']
 
-# %% ../nbs/09b_distributed.ipynb #50b98861
+# %% ../nbs/09b_distributed.ipynb #25659117
 import atexit, hashlib, inspect, os, sys
 import torch, torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel
 from fastai.callback.core import Callback
 from fastai.imports import noop  # the logger `Learner.no_logging` installs
 
-# %% ../nbs/09b_distributed.ipynb #ff217854
+# %% ../nbs/09b_distributed.ipynb #89f8bd53
 def world()->int:
     "Number of processes in the job: 1 unless torch.distributed is initialised."
     return dist.get_world_size() if dist.is_available() and dist.is_initialized() else 1
@@ -28,7 +28,7 @@ def is_main()->bool:
     "Whether this process is rank 0, the one that writes files and prints."
     return rank() == 0
 
-# %% ../nbs/09b_distributed.ipynb #bf4edce0
+# %% ../nbs/09b_distributed.ipynb #e8dc7534
 def init_distributed(
     backend:str|None=None,  # 'gloo' or 'nccl'; default: nccl when there is a GPU, else gloo
 )->bool:                    # whether this process is one of several
@@ -41,7 +41,7 @@ def init_distributed(
     atexit.register(lambda: dist.is_initialized() and dist.destroy_process_group())
     return True
 
-# %% ../nbs/09b_distributed.ipynb #04a3fc2c
+# %% ../nbs/09b_distributed.ipynb #b4ff5cbf
 def from_main(o=None):
     "Rank 0's `o`, on every process (a broadcast; `o` itself when alone)."
     if world() == 1: return o
@@ -52,7 +52,7 @@ def main_only(f, *args, **kwargs):
     "Call `f` on rank 0 alone; every process returns its result (the others wait for it)."
     return from_main(f(*args, **kwargs) if is_main() else None)
 
-# %% ../nbs/09b_distributed.ipynb #19a701e1
+# %% ../nbs/09b_distributed.ipynb #22a234a2
 def torchrun_command(
     nproc:int,  # processes on this machine
     *args,      # what each runs: a script and its arguments, or `-m`, a module and its arguments
@@ -60,7 +60,7 @@ def torchrun_command(
     "The command that runs `args` in `nproc` processes on this machine with `torchrun`."
     return [sys.executable, '-m', 'torch.distributed.run', '--standalone', f'--nproc_per_node={nproc}', *map(str, args)]
 
-# %% ../nbs/09b_distributed.ipynb #73bc55a9
+# %% ../nbs/09b_distributed.ipynb #cd5c65e3
 SHARED_BUFFERS = ('weight_mask', 'weight_codebook', 'weight_index')
 
 def unwrap(m)->torch.nn.Module:
@@ -72,7 +72,7 @@ def shared_state(model)->dict:
     m = unwrap(model)
     return {**dict(m.named_parameters()), **{k: b for k, b in m.named_buffers() if k.rpartition('.')[2] in SHARED_BUFFERS}}
 
-# %% ../nbs/09b_distributed.ipynb #9cf785e0
+# %% ../nbs/09b_distributed.ipynb #a592f851
 class RanksDisagree(RuntimeError):
     "The processes of one job hold different weights, masks or codebooks."
 
@@ -88,7 +88,7 @@ def _spread(xs:list)->tuple:
     t = torch.cat([t, -t]); dist.all_reduce(t, dist.ReduceOp.MAX)
     return t[:len(xs)].tolist(), (-t[len(xs):]).tolist()
 
-# %% ../nbs/09b_distributed.ipynb #f3baf537
+# %% ../nbs/09b_distributed.ipynb #65eb5363
 def check_agreement(
     model,  # the model (or its DDP wrapper) in this process
 )->int:     # the number of tensors checked
@@ -101,7 +101,7 @@ def check_agreement(
     if bad := [k for k, a, b in zip(cs, hi, lo) if a != b]: raise RanksDisagree(f"the {world()} processes hold different {', '.join(bad)}")
     return len(cs)
 
-# %% ../nbs/09b_distributed.ipynb #93ca2ae4
+# %% ../nbs/09b_distributed.ipynb #ce6c2c23
 def shard_dl(
     dl,         # a fastai training `DataLoader`
     rank:int,   # this process's rank
@@ -115,7 +115,7 @@ def shard_dl(
         return [i for s in range(0, len(idxs) - len(idxs) % dl.bs, dl.bs) for i in idxs[s + rank*b:s + (rank + 1)*b]]
     return dl.new(bs=b, n=dl.n // dl.bs * b, shuffle=False, drop_last=True, get_idxs=get_idxs)
 
-# %% ../nbs/09b_distributed.ipynb #d0c062af
+# %% ../nbs/09b_distributed.ipynb #aa0fb015
 def _ddp_kwargs()->dict:
     "No buffer broadcast in every forward: masks and codebooks stay each process's own, so that the check means something."
     ps = inspect.signature(DistributedDataParallel).parameters

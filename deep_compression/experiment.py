@@ -106,6 +106,7 @@ class Experiment:
         init_distributed()  # under torchrun: join the job (09b_distributed); alone: nothing
         self.t0, self.quick, self.stages = time.perf_counter(), quick, {}
         self.c = c = _config(config, quick, overrides, model)
+        if c.bs % world(): raise ConfigError(f"config key 'bs': {c.bs} does not split among {world()} processes; use a multiple of {world()}")
         self.show = (sys.stdout.isatty() if show_progress is None else show_progress) and is_main()
         if model is None:
             check_input_size(c)
