@@ -80,7 +80,8 @@ def stratified_subset(
 # %% ../nbs/00_data.ipynb #fde68943
 class TensorDataset:
     "Images `x` (uint8, N×C×H×W) and labels `y` held as whole tensors; indexable by an int or an index tensor."
-    def __init__(self, x, y, vocab): self.x,self.y,self.vocab = x.as_subclass(Tensor),y.as_subclass(Tensor),list(vocab)
+    def __init__(self, x, y, vocab, split_idx:int|None=None):  # split_idx 0: training set (fastai applies `split_idx=0` transforms)
+        self.x,self.y,self.vocab,self.split_idx = x.as_subclass(Tensor),y.as_subclass(Tensor),list(vocab),split_idx
     def __len__(self): return len(self.y)
     def __getitem__(self, i): return self.x[i].as_subclass(TensorImage),self.y[i].as_subclass(TensorCategory)
     def decode(self, o, full=True): return o[0], Category(self.vocab[int(o[1])])
@@ -160,7 +161,7 @@ def tensor_dls(
     if size is not None: tfms.insert(1, ResizeBatch(size))
     if augment: tfms.insert(0, PadCropFlip())
     device = default_device() if device is None else device
-    dss = [TensorDataset(x, y, vocab) for x,y in zip(xs, ys)]
+    dss = [TensorDataset(x, y, vocab, split_idx=i) for i,(x,y) in enumerate(zip(xs, ys))]  # fastai reads the split from the dataset
     dls = [TensorDL(ds, bs=bs if i==0 else 2*bs, shuffle=i==0, drop_last=i==0, after_batch=tfms, device=device)
            for i,ds in enumerate(dss)]
     return DataLoaders(*dls, device=device)
