@@ -10,8 +10,8 @@ __all__ = ['UINTS', 'U', 'M8', 'M16', 'PAR_WORK', 'KERNELS', 'narrow_uint', 'csr
            'tune', 'CompressedConv2d', 'kept_weights', 'compressed_model', 'load_compressed_model', 'memory_report',
            'latency', 'evaluate_compressed']
 
-# %% ../nbs/09_inference.ipynb #fe7d9798
-import math, statistics
+# %% ../nbs/09_inference.ipynb #16dfb73b
+import math, random, statistics
 from pathlib import Path
 import numpy as np, pandas as pd, torch, numba
 import scipy.sparse as sp
@@ -25,7 +25,7 @@ from .format import parse, loads, tensor_from_bytes, check_arch, model_for, rebu
 from .models import get_model, compressible_layers, evaluate
 from .data import get_dls
 
-# %% ../nbs/09_inference.ipynb #cff0ee67
+# %% ../nbs/09_inference.ipynb #d7fd0e92
 UINTS = (np.uint8, np.uint16, np.uint32, np.uint64)
 
 def narrow_uint(
@@ -37,7 +37,7 @@ def narrow_uint(
         if hi <= np.iinfo(t).max: return np.dtype(t)
     raise ValueError(f"{hi} does not fit 64 bits")
 
-# %% ../nbs/09_inference.ipynb #2f4a5ff0
+# %% ../nbs/09_inference.ipynb #63fb8583
 def csr_arrays(
     pos:np.ndarray,   # flat positions of the surviving weights in the (out, in) weight, ascending
     codes:np.ndarray, # their centroid indices
@@ -56,7 +56,7 @@ def csr_arrays(
     return dict(code=codes.astype(narrow_uint(k - 1)), indptr=indptr.astype(narrow_uint(len(pos))),
                 indices=(pos - rows*n_in).astype(narrow_uint(max(n_in - 1, 0))))
 
-# %% ../nbs/09_inference.ipynb #facfaacd
+# %% ../nbs/09_inference.ipynb #bc0c43fe
 U = np.uint64  # loop indices: unsigned, so numba adds no negative-index checks to the inner loops
 M8, M16 = U(0xff), U(0xffff)
 
@@ -72,7 +72,7 @@ def _dot(cb, code, col, x, s, e):
     while j < e: a0 += cb[code[j]]*x[col[j]]; j += U(1)
     return (a0 + a1) + (a2 + a3)
 
-# %% ../nbs/09_inference.ipynb #ee99ec90
+# %% ../nbs/09_inference.ipynb #b8ad4f6e
 @njit(nogil=True, cache=True, inline='always')
 def _dot_wide(cb, code, code64, col, col64, x, s, e):
     "`_dot` for uint8 `code` and uint16 `col`, reading 8 codes and 4 columns per 64-bit load (`code64`, `col64`)."
@@ -89,7 +89,7 @@ def _dot_wide(cb, code, code64, col, col64, x, s, e):
     while j < e: a0 += cb[code[j]]*x[col[j]]; j += U(1)
     return ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7))
 
-# %% ../nbs/09_inference.ipynb #7314cf14
+# %% ../nbs/09_inference.ipynb #bf31eecd
 @njit(nogil=True, cache=True, inline='always')
 def _axpy(cb, code, col, xt, yr, s, e):
     "`yr += cb[code[j]] * xt[col[j]]` for `j` in [s, e): one output row at every batch position."
@@ -97,7 +97,7 @@ def _axpy(cb, code, col, xt, yr, s, e):
         v = cb[code[j]]; xr = xt[col[j]]
         for b in range(len(yr)): yr[b] += v*xr[b]
 
-# %% ../nbs/09_inference.ipynb #9d63a411
+# %% ../nbs/09_inference.ipynb #45656f82
 @njit(nogil=True, cache=True)
 def _spmv(cb, code, ip, col, bb, x, y):
     for r in range(len(y)): y[r] = _dot(cb, code, col, x, U(ip[r]), U(ip[r+1])) + bb[r]
@@ -126,7 +126,7 @@ def _spmm_par(cb, code, ip, col, bb, xt, yt):
     for r in prange(yt.shape[0]):
         yt[r] = bb[r]; _axpy(cb, code, col, xt, yt[r], U(ip[r]), U(ip[r+1]))
 
-# %% ../nbs/09_inference.ipynb #8da4730c
+# %% ../nbs/09_inference.ipynb #93e52a07
 class CompressedLinear(nn.Module):
     "An `nn.Linear` whose weight is held as codebook + centroid index per surviving weight + narrow CSR structure."
     KERNELS = ('auto', 'numba', 'torch', 'scipy', 'dense')
@@ -147,7 +147,7 @@ class CompressedLinear(nn.Module):
         self._dense = self._arrays = None
         self._check()
 
-# %% ../nbs/09_inference.ipynb #526adebb
+# %% ../nbs/09_inference.ipynb #f670c1ef
 @patch
 def _check(self:CompressedLinear):
     "Raise `ValueError` unless the arrays describe an `out_features` x `in_features` layer."
@@ -165,7 +165,7 @@ def extra_repr(self:CompressedLinear)->str:
     return (f"in_features={self.in_features}, out_features={self.out_features}, k={len(self.codebook)}, nnz={self.nnz} "
             f"({self.density:.1%}), kernel={self.kernel}, dense_from={self.dense_from}")
 
-# %% ../nbs/09_inference.ipynb #d96d323e
+# %% ../nbs/09_inference.ipynb #555a5466
 @patch(cls_method=True)
 def from_positions(cls:CompressedLinear, pos, codes, codebook, shape, bias=None, **kwargs):
     "Build a layer of `shape` (out, in) from the kept flat positions and centroid indices."
@@ -181,7 +181,7 @@ def from_quantized(cls:CompressedLinear, m:nn.Module, **kwargs):
     return cls.from_positions(pos, m.weight_index.reshape(-1)[mask].numpy(), m.weight_codebook.cpu(),
                               (m.weight.shape[0], m.weight[0].numel()), b, **kwargs)
 
-# %% ../nbs/09_inference.ipynb #fabd1450
+# %% ../nbs/09_inference.ipynb #358823a2
 @patch
 def dense_weight(self:CompressedLinear)->torch.Tensor:
     "The (out, in) fp32 weight, decoded once and kept for the dense kernel."
@@ -197,7 +197,7 @@ def forget_dense(self:CompressedLinear):
     "Drop the kept dense weight."
     self._dense = None
 
-# %% ../nbs/09_inference.ipynb #e56d4467
+# %% ../nbs/09_inference.ipynb #2102072d
 PAR_WORK = 1 << 16  # multiply-adds below which a parallel launch costs more than it saves
 _nt = [0]           # the thread count numba was last given
 
@@ -229,7 +229,7 @@ def spmm_t(l, xt:np.ndarray)->torch.Tensor:
     (_spmm_par if _threads() > 1 and l.nnz*xt.shape[1] >= PAR_WORK else _spmm)(*l.arrays(), xt, yt.numpy())
     return yt
 
-# %% ../nbs/09_inference.ipynb #8e5edd25
+# %% ../nbs/09_inference.ipynb #ca8cb137
 def _numba(l, x):
     if x.shape[0] > 1: return spmm_t(l, x.T.contiguous().numpy()).T
     cb, code, ip, col, bb = a = l.arrays(); y = torch.empty(1, l.out_features)
@@ -241,7 +241,8 @@ def _numba(l, x):
 
 def _torch(l, x):
     it = torch.int32 if l.nnz < 2**31 else torch.int64
-    w = torch.sparse_csr_tensor(l.indptr.to(it), l.indices.to(it), l.codebook[l.code.long()], (l.out_features, l.in_features))
+    w = torch.sparse_csr_tensor(l.indptr.to(it), l.indices.to(it), l.codebook[l.code.long()], (l.out_features, l.in_features),
+                                check_invariants=False)  # valid by construction (`_check`, `csr_arrays`)
     y = torch.sparse.mm(w, x.T).T
     return y if l.bias is None else y + l.bias
 
@@ -255,7 +256,7 @@ def _dense(l, x):
 
 KERNELS = dict(numba=_numba, torch=_torch, scipy=_scipy, dense=_dense)
 
-# %% ../nbs/09_inference.ipynb #74c29154
+# %% ../nbs/09_inference.ipynb #9cd3eb62
 @patch
 def kernel_for(self:CompressedLinear, bs:int, device='cpu')->str:
     "The kernel a batch of `bs` input rows on `device` runs."
@@ -272,16 +273,17 @@ def forward(self:CompressedLinear, x:torch.Tensor)->torch.Tensor:
     y = KERNELS[self.kernel_for(x2.shape[0], x.device)](self, x2)
     return y if x.ndim == 2 else y.reshape(*x.shape[:-1], self.out_features)
 
-# %% ../nbs/09_inference.ipynb #d1e07717
+# %% ../nbs/09_inference.ipynb #c5615e4c
 def best_of(
     fs:dict,   # {name: function called with no arguments}
     reps:int,  # rounds
 )->dict:       # {name: best seconds}
-    "Best of `reps` wall times per function, timed in turns (one call of each per round): drift in load hits all alike."
+    "Best of `reps` wall times per function, timed in turns: one call of each per round, in a new order every round."
     for f in fs.values(): f(); f()
-    t = {k: [] for k in fs}
+    t, order, rng = {k: [] for k in fs}, list(fs), random.Random(0)
     for _ in range(reps):
-        for k, f in fs.items(): t[k] += timings(f, 1, warmup=0)
+        rng.shuffle(order)  # what ran just before a call (and what it left in the caches) changes from round to round
+        for k in order: t[k] += timings(fs[k], 1, warmup=0)
     return {k: min(v) for k,v in t.items()}
 
 def tune(
@@ -304,7 +306,7 @@ def tune(
         res[name] = l.dense_from
     return res
 
-# %% ../nbs/09_inference.ipynb #6a1069b3
+# %% ../nbs/09_inference.ipynb #0a4c8a1d
 class CompressedConv2d(CompressedLinear):
     "An `nn.Conv2d` (groups=1) over compressed arrays: unfold, then the sparse product."
     def __init__(self, in_channels:int, out_channels:int, kernel_size, stride=1, padding=0, dilation=1, groups:int=1,
@@ -336,7 +338,7 @@ class CompressedConv2d(CompressedLinear):
             else: y = KERNELS[kern](self, cols.transpose(1, 2).reshape(-1, self.in_features)).T   # bias added by both
             return y.reshape(self.out_features, n, oh, ow).transpose(0, 1)
 
-# %% ../nbs/09_inference.ipynb #6dcb85df
+# %% ../nbs/09_inference.ipynb #53e71357
 def kept_weights(
     e:dict,   # a checked header record of kind 'q' (from `format.parse`)
     blobs,    # its five blobs
@@ -352,7 +354,7 @@ def kept_weights(
     keep = ws != k
     return pos[keep], ws[keep], cb
 
-# %% ../nbs/09_inference.ipynb #682ddb40
+# %% ../nbs/09_inference.ipynb #7864d464
 def _meta_model(h:dict, path)->nn.Module:
     "The header's architecture on the meta device, or built for real when its builder cannot run there."
     need(h.get('arch'), f"{path} records no architecture")
@@ -367,7 +369,7 @@ def _compressed_layer(mod:nn.Module, e:dict, bl, bias)->CompressedLinear:
     if isinstance(mod, nn.Conv2d): return CompressedConv2d.from_conv(mod, pos, codes, cb, bias)
     return CompressedLinear.from_positions(pos, codes, cb, tuple(mod.weight.shape), bias)
 
-# %% ../nbs/09_inference.ipynb #8cdfeb7a
+# %% ../nbs/09_inference.ipynb #365b5244
 def compressed_model(
     h:dict,        # a parsed header (`format.parse`)
     items:list,    # its (record, blobs)
@@ -402,7 +404,7 @@ def load_compressed_model(
     h, items = parse(Path(path).read_bytes(), max_numel)
     return compressed_model(h, items, path)
 
-# %% ../nbs/09_inference.ipynb #9d69b126
+# %% ../nbs/09_inference.ipynb #c2bbefe5
 def memory_report(
     model:nn.Module, # a model with compressed layers (or one layer)
 )->pd.DataFrame:     # one row per compressed layer, then the total
@@ -421,7 +423,7 @@ def memory_report(
     tot = {c: df[c].sum() for c in df if c.endswith('_B')}
     return pd.concat([df, pd.DataFrame([dict(tot, ratio=tot['dense_B']/tot['weight_B'])], index=['total'])])
 
-# %% ../nbs/09_inference.ipynb #a39c211e
+# %% ../nbs/09_inference.ipynb #14cef610
 def latency(
     m:nn.Module,   # the model
     x:torch.Tensor,# one input batch
