@@ -8,13 +8,14 @@ Docs: https://deep-compression.github.io/deep_compression/cli.html.md"""
 __all__ = ['main']
 
 # %% ../nbs/08b_cli.ipynb #a5c11e4e
-import shlex, sys
+import os, shlex, subprocess, sys
 from fastcore.script import call_parse, CliError
 from .data import DataMissingError
 from .format import FormatError
 from .config import ConfigError, config_names, DEFAULT
 from .experiment import run_experiment, evaluate_file, short_path
 from .inference import evaluate_compressed
+from .distributed import torchrun_command
 
 # %% ../nbs/08b_cli.ipynb #d6693ca9
 def _evaluate(target:str|None, full:bool, compressed:bool=False):
@@ -44,8 +45,12 @@ def main(
     work:str=None,           # run: checkpoint folder (default: under `$DEEP_COMPRESSION_CACHE/runs`)
     full:bool=False,         # evaluate: use the whole validation set, not the run's subset
     compressed:bool=False,   # evaluate: run the model in compressed form (sparse + codebook), not decoded to dense
+    nproc:int=1,             # run: processes on this machine, started with torchrun (gloo on CPU; one GPU each)
 ):
     "Deep Compression: `run` an experiment, `evaluate` a compressed file, list the packaged `configs`."
+    if cmd == 'run' and nproc > 1 and 'WORLD_SIZE' not in os.environ:  # start the processes; each runs this command, less --nproc
+        args = [a for i, a in enumerate(sys.argv[1:]) if not (a.startswith('--nproc') or sys.argv[i] == '--nproc')]
+        sys.exit(subprocess.call(torchrun_command(nproc, '-m', 'deep_compression.cli', *args)))
     try:
         if cmd == 'run':
             run_experiment(target, quick=quick, results=results, work=work, tensorboard=tensorboard,

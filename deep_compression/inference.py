@@ -1,5 +1,4 @@
-"""Run a `.dcz` model without decoding it to dense: each fc layer keeps its codebook, one small integer per
-surviving weight and its sparse structure, and multiplies from those.
+"""Run a `.dcz` model without decoding it to dense: each fc layer keeps its codebook, one small integer per surviving weight and its sparse structure, and multiplies from those.
 
 Docs: https://deep-compression.github.io/deep_compression/inference.html.md"""
 
