@@ -32,8 +32,11 @@ class TrainCfg:
 class PruneCfg:
     sparsity:float|dict[str,float]|None = None  # final fraction of weights removed: one number or {layer: fraction}
     q:float|dict[str,float]|None = None         # or the paper's quality parameter: threshold = q·std
-    rounds:int = 3              # prune → retrain rounds
-    epochs:int = 4              # retraining epochs per round
+    schedule:str = 'rounds'     # 'rounds': the paper's prune → retrain rounds; 'gradual': Zhu & Gupta's cubic schedule in one fit
+    rounds:int = 3              # prune → retrain rounds ('rounds')
+    epochs:int = 4              # retraining epochs per round ('rounds'); all the pruning epochs ('gradual')
+    freq:int = 100              # optimizer steps between mask updates ('gradual')
+    ramp:float = 0.75           # the sparsity rises over this fraction of the epochs, then holds ('gradual')
     lr:float = 3e-4             # peak retraining learning rate
     wd:float|None = None        # retraining weight decay; None: `train.wd`
 
@@ -47,6 +50,7 @@ class QuantizeCfg:
     epochs:int = 2           # centroid fine-tuning epochs
     lr:float = 1e-4          # peak fine-tuning learning rate
     wd:float|None = None     # fine-tuning weight decay; None: `train.wd`
+    bias:str = 'float32'     # 'float16': biases rounded to half precision after fine-tuning, stored in 2 bytes each
 
 # %% ../nbs/06_config.ipynb #2ff5324c
 @dataclass
@@ -134,10 +138,16 @@ def _check_prune_quantize(c:Config):
     if (c.prune.q is None) == (c.prune.sparsity is None): raise ConfigError("config section 'prune' needs exactly one of 'q' and 'sparsity'")
     for k, v in _layer_values(c.prune.sparsity): _need(0 <= v < 1, f'prune.sparsity{k}', 'a fraction in [0, 1)', v)
     for k, v in _layer_values(c.prune.q): _need(v >= 0, f'prune.q{k}', 'a number >= 0', v)
+    p = c.prune
+    _need(p.schedule in ('rounds', 'gradual'), 'prune.schedule', "'rounds' or 'gradual'", p.schedule)
+    if p.schedule == 'gradual' and p.sparsity is None: raise ConfigError("config key 'prune.schedule': 'gradual' needs 'sparsity', not 'q'")
+    _need(p.freq > 0, 'prune.freq', '> 0 (optimizer steps)', p.freq)
+    _need(0 < p.ramp <= 1, 'prune.ramp', 'a fraction in (0, 1]', p.ramp)
     for k, v in _layer_values(c.quantize.bits) + [('conv_bits', c.quantize.conv_bits), ('fc_bits', c.quantize.fc_bits)]:
         key = f"quantize.{k}" if k.endswith('bits') else f"quantize.bits{k}"
         _need(v is None or 1 <= v <= 15, key, 'an integer in [1, 15]', v)
     _need(c.quantize.init in ('linear', 'density', 'forgy'), 'quantize.init', "'linear', 'density' or 'forgy'", c.quantize.init)
+    _need(c.quantize.bias in ('float32', 'float16'), 'quantize.bias', "'float32' or 'float16'", c.quantize.bias)
 
 # %% ../nbs/06_config.ipynb #2fcde505
 def _check_model(c:Config)->torch.nn.Module|None:

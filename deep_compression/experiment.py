@@ -21,10 +21,10 @@ from fastai.callback.core import Callback
 from fastai.learner import Learner, save_model, load_model as load_learner_state
 from .core import atomic_write
 from .data import get_dls
-from .models import get_model, get_learner, evaluate, load_state, reseed, TableLogger, dataset_shape
-from .prune import prune_steps, prune_retrain, PruneCallback, prune_report, adjust_dropout
-from .quantize import quantize_model, ShareWeightsCallback, quant_report
-from .format import save_compressed, load_compressed, rebuild_model, accounting, loads, FormatError
+from .models import get_model, get_learner, compressible_layers, evaluate, load_state, reseed, TableLogger, dataset_shape
+from .prune import prune_steps, prune_retrain, PruneCallback, GradualPruneCallback, prune_report, adjust_dropout
+from .quantize import quantize_model, half_biases, ShareWeightsCallback, quant_report
+from .format import save_compressed, halved, load_compressed, rebuild_model, accounting, loads, FormatError
 from .config import Config, ConfigError, load_config, parse_config, check_layers, check_input_size
 from .records import make_record, write_record, git_commit
 from .distributed import init_distributed, world, is_main, from_main, main_only, check_agreement, DistributedCallback
@@ -171,15 +171,22 @@ def _reference(exp:Experiment)->dict:
     return dict(epochs=t.epochs, lr=t.lr)
 
 def _prune(exp:Experiment)->dict:
-    "Prune → retrain rounds (`02_prune`); the masks stay in the model as buffers."
+    "Prune → retrain rounds, or gradual pruning in one fit (`02_prune`); the masks stay in the model as buffers."
     p = exp.c.prune
     exp.fresh_start()
-    steps = prune_steps(q=p.q, sparsity=p.sparsity, rounds=p.rounds)
-    with exp.learn.no_bar() if not exp.show else contextlib.nullcontext():
-        hist = prune_retrain(exp.learn, steps, epochs=p.epochs, lr=p.lr, wd=p.wd, show_progress=True)
-    exp.learn.remove_cbs([cb for cb in exp.learn.cbs if isinstance(cb, PruneCallback)])
+    if p.schedule == 'gradual':
+        cb = GradualPruneCallback(p.sparsity, freq=p.freq, ramp=(0., p.ramp)); exp.learn.add_cb(cb)
+        try: exp.fit(p.epochs, p.lr, wd=p.wd)
+        finally: exp.learn.remove_cb(cb)
+        res = dict(schedule='gradual', updates=cb.history)
+    else:
+        steps = prune_steps(q=p.q, sparsity=p.sparsity, rounds=p.rounds)
+        with exp.learn.no_bar() if not exp.show else contextlib.nullcontext():
+            hist = prune_retrain(exp.learn, steps, epochs=p.epochs, lr=p.lr, wd=p.wd, show_progress=True)
+        exp.learn.remove_cbs([cb for cb in exp.learn.cbs if isinstance(cb, PruneCallback)])
+        res = dict(rounds=hist.reset_index().to_dict('records'))
     tot = prune_report(exp.learn.model).loc['total']
-    return dict(rounds=hist.reset_index().to_dict('records'), nonzero=int(tot.nonzero), params=int(tot.params), rate=float(tot.rate))
+    return dict(res, nonzero=int(tot.nonzero), params=int(tot.params), rate=float(tot.rate))
 
 # %% ../nbs/08_experiment.ipynb #18b502c2
 def _quantize(exp:Experiment)->dict:
@@ -191,6 +198,7 @@ def _quantize(exp:Experiment)->dict:
         cb = ShareWeightsCallback(); exp.learn.add_cb(cb)
         try: exp.fit(q.epochs, q.lr, wd=q.wd)
         finally: exp.learn.remove_cb(cb)
+    if q.bias == 'float16': half_biases(exp.learn.model)
     return dict(top1_error_before_finetune=before, bits=quant_report(exp.learn.model)[['layer', 'k', 'bits']].to_dict('records'))
 
 # %% ../nbs/08_experiment.ipynb #aff116e3
@@ -203,7 +211,9 @@ def arch(self:Experiment)->dict|None:
 def _encode(exp:Experiment)->dict:
     "Write the Huffman-coded file (`05b_format`); its error is the quantized model's, checked by `verify`."
     c = exp.c
-    acc = save_compressed(exp.learn.model, exp.work/'model.dcz', arch=exp.arch(),
+    m = exp.learn.model
+    if c.quantize.bias == 'float16': m = halved(m, [f'{n}.bias' for n, l in compressible_layers(m).items() if l.bias is not None])
+    acc = save_compressed(m, exp.work/'model.dcz', arch=exp.arch(),
                           meta=dict(experiment=c.experiment, eval=dict(subset=c.subset, seed=c.seed, bs=c.bs, size=c.size)))
     acc['path'] = short_path(acc['path'])
     q = exp.stages['quantize']
@@ -294,6 +304,7 @@ def scale(self:Experiment)->dict:
                 image_size=dataset_shape(c.dataset, c.size)[1] if c.dataset else c.size, reference_epochs=c.train.epochs,
                 prune_rounds=c.prune.rounds, prune_epochs_per_round=c.prune.epochs, finetune_epochs=c.quantize.epochs,
                 data=getattr(self.dls, 'source', None),  # the files read, when the loader says (e.g. a JPEG copy)
+                **({'prune_schedule': 'gradual'} if c.prune.schedule == 'gradual' else {}),
                 **({'processes': world()} if world() > 1 else {}))
 
 @patch

@@ -9,7 +9,7 @@ __all__ = ['MAGIC', 'VERSION', 'PRE', 'DTYPES', 'QSUF', 'MAX_NUMEL', 'NUMEL_PER_
            'ENTRY_BYTES', 'RAW_KEYS', 'Q_KEYS', 'ARCH_SIZES', 'TORCHVISION_SIZE', 'dtype_name', 'tensor_bytes',
            'tensor_from_bytes', 'check_quantized', 'encode_quantized', 'decode_quantized', 'state_dict_of', 'dumps',
            'decode_budget', 'parse', 'loads', 'save_compressed', 'load_compressed', 'accounting', 'report',
-           'file_report', 'check_arch', 'model_for', 'rebuild_model', 'load_model', 'FormatError']
+           'file_report', 'check_arch', 'model_for', 'rebuild_model', 'load_model', 'halved', 'FormatError']
 
 # %% ../nbs/05b_format.ipynb #98ef11f5
 import gc as _gc, hashlib, json, math, os, struct, zlib  # `gc` is a gap histogram below
@@ -467,3 +467,17 @@ def load_model(
     "Rebuild a model from a compressed file: `FormatError` for a bad file, `ValueError` for a `model` it does not fit."
     sd, h = load_compressed(path, max_numel)
     return rebuild_model(sd, h, model, path)
+
+# %% ../nbs/05b_format.ipynb #940f172c
+def halved(
+    model,  # an `nn.Module` or a state dict
+    keys,   # the float32 entries to store as float16
+)->dict:    # the state dict on the CPU, those entries float16
+    "`model`'s state dict with `keys` as float16 tensors; each must hold float16 values exactly (e.g. after `half_biases`)."
+    sd = state_dict_of(model)
+    for k in keys:
+        t = sd[k]
+        if t.dtype != torch.float32 or not torch.equal(t.half().float(), t):
+            raise ValueError(f"{k}: not a float32 tensor of float16 values; round it first (`half_biases`)")
+        sd[k] = t.half()
+    return sd

@@ -6,13 +6,15 @@ Docs: https://deep-compression.github.io/deep_compression/prune.html.md"""
 
 # %% auto #0
 __all__ = ['std_mask', 'sparsity_mask', 'set_mask', 'layer_labels', 'layer_settings', 'prune_model', 'PruneCallback',
-           'prune_report', 'plot_weight_hist', 'dropout_rate', 'adjust_dropout', 'prune_steps', 'prune_retrain']
+           'prune_report', 'plot_weight_hist', 'dropout_rate', 'adjust_dropout', 'prune_steps', 'prune_retrain',
+           'gradual_sparsity', 'GradualPruneCallback']
 
 # %% ../nbs/02_prune.ipynb #93e3c74d
 import math, time
 import numpy as np, pandas as pd, torch
 from torch import nn, Tensor
 import matplotlib.pyplot as plt
+from fastcore.basics import store_attr
 from fastai.callback.core import Callback
 from fastai.callback.schedule import fit_one_cycle  # noqa: F401  (patches Learner.fit_one_cycle)
 from fastai.learner import Learner
@@ -208,3 +210,43 @@ def prune_retrain(
                          retrained_error=evaluate(learn.model, learn.dls.valid)['top1_error'],
                          wall_s=round(time.perf_counter() - t0, 2)))
     return pd.DataFrame(rows).set_index('round')
+
+# %% ../nbs/02_prune.ipynb #784615be
+def gradual_sparsity(
+    t:int,             # the optimizer step
+    start:int,         # step where the ramp starts (sparsity `initial`)
+    end:int,           # step where it ends (sparsity `final`, held afterwards)
+    final:float,       # the final sparsity
+    initial:float=0.,  # the sparsity at `start`
+)->float:
+    "Zhu & Gupta 2017's cubic schedule: the sparsity at step `t`."
+    f = 1. if end <= start else min(max((t - start) / (end - start), 0.), 1.)
+    return final + (initial - final) * (1 - f) ** 3
+
+# %% ../nbs/02_prune.ipynb #b303c74f
+class GradualPruneCallback(PruneCallback):
+    "Zhu & Gupta 2017 gradual magnitude pruning: every `freq` steps of the ramp, prune each layer to the cubic schedule."
+    def __init__(self,
+        sparsity,          # final sparsity: a number or a per-layer dict (as `prune_model`)
+        freq:int=100,      # optimizer steps between two mask updates
+        ramp=(0., 0.75),   # start and end of the ramp, as fractions of the fit's optimizer steps
+    ):
+        if not (isinstance(freq, int) and freq > 0): raise ValueError(f"freq must be a positive integer, got {freq!r}")
+        if not 0 <= ramp[0] <= ramp[1] <= 1: raise ValueError(f"ramp must be 0 <= start <= end <= 1, got {ramp}")
+        store_attr()
+    def before_fit(self):
+        "The ramp in steps, the final sparsity of each layer, and the masks there are already."
+        n = self.n_epoch * len(self.dls.train)
+        self.start, self.end = (min(round(f * n), n - 1) for f in self.ramp)
+        self.final, self.history = layer_settings(self.learn.model, self.sparsity), []
+        super().before_fit()
+    def before_batch(self):
+        "On the ramp's update steps: prune to the schedule's sparsity."
+        t = self.epoch * self.n_iter + self.iter
+        if self.training and self.start <= t <= self.end and ((t - self.start) % self.freq == 0 or t == self.end): self.update(t)
+    def update(self, t:int):
+        "Prune every layer to its sparsity at step `t`, adjust the dropout, and take the new masks."
+        s = {k: gradual_sparsity(t, self.start, self.end, v) for k, v in self.final.items()}
+        prune_model(self.learn.model, sparsity=s); adjust_dropout(self.learn.model)
+        super().before_fit()
+        self.history.append(dict(step=t, **s))

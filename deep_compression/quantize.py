@@ -7,7 +7,7 @@ Docs: https://deep-compression.github.io/deep_compression/quantize.html.md"""
 # %% auto #0
 __all__ = ['INITS', 'init_forgy', 'init_density', 'init_linear', 'init_centroids', 'kmeans1d', 'sse', 'index_dtype',
            'quantize_layer', 'is_shared', 'layer_bits', 'quantize_model', 'quantized_layers', 'quant_report',
-           'share_grad', 'snap_weights', 'ShareWeightsCallback']
+           'share_grad', 'snap_weights', 'ShareWeightsCallback', 'half_biases']
 
 # %% ../nbs/04_quantize.ipynb #3038ac81
 import math
@@ -278,3 +278,11 @@ class ShareWeightsCallback(Callback):
     def after_step(self):
         "Move each centroid to its cluster's mean and the weights back onto the codebook."
         for m in self.layers: snap_weights(m)
+
+# %% ../nbs/04_quantize.ipynb #7f70821c
+@torch.no_grad()
+def half_biases(model:nn.Module)->nn.Module:
+    "Round the bias of every compressible layer of `model` to float16 precision, in place (it stays float32)."
+    for m in compressible_layers(model).values():
+        if m.bias is not None: m.bias.copy_(m.bias.half().float())
+    return model

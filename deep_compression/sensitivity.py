@@ -248,7 +248,7 @@ def plan_for_rate(self:Sensitivity,
 def _bits_apply(init:str):
     def apply(m, b):
         quantize_layer(m, b, init)
-        return int(m.weight_mask.sum()) * b
+        return int(m.weight_mask.sum()) * b + 32 * len(m.weight_codebook)  # the indices and the fp32 codebook
     return apply
 
 def bits_sensitivity(
