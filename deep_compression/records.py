@@ -166,19 +166,18 @@ def rate_error_plot(
 ):
     "One panel per network: compression rate (log) against top-1 error, our records (from the file's bytes) and `ANCHORS`."
     recs = {s['experiment']: s for s in load_records(results)}
-    fig, axs = plt.subplots(1, len(ours), figsize=(5 * len(ours), 3.6), dpi=80, squeeze=False)
+    fig, axs = plt.subplots(1, len(ours), figsize=(5 * len(ours), 4.6), dpi=80, squeeze=False)
     for ax, (net, exps) in zip(axs[0], ours.items()):
-        for method, pts, how in ANCHORS:
-            if net in pts:
-                r, e = pts[net]; ax.scatter(e, r, marker='x', color='grey')
-                ax.annotate(f"{method}\n({how})", (e, r), fontsize=6, xytext=(4, -2), textcoords='offset points')
+        for (method, pts, how), mk in zip(ANCHORS, 'xv^s'):
+            if net in pts: ax.scatter(pts[net][1], pts[net][0], marker=mk, color='grey', label=f"{method}: {how}")
         for label, name in exps.items():
             if name not in recs: continue  # not run yet
-            s = recs[name]; ax.scatter(s['top1_error'], s['compression_rate'], s=40, zorder=3)
-            ax.annotate(f"ours, {label}: {s['compression_rate']:.1f}× (file)", (s['top1_error'], s['compression_rate']), fontsize=7,
-                        xytext=(4, 4), textcoords='offset points', color='tab:blue')
+            s = recs[name]
+            ax.scatter(s['top1_error'], s['compression_rate'], s=50, zorder=3,
+                       label=f"ours, {label}: {s['compression_rate']:.1f}× at {s['top1_error']:.2f}% (file bytes)")
         ax.set_yscale('log'); ax.set_xlabel('top-1 error (%)'); ax.set_ylabel('compression rate'); ax.set_title(net, fontsize=10)
-        ax.margins(x=0.35, y=0.15)
+        ax.legend(fontsize=7, loc='upper center', bbox_to_anchor=(0.5, -0.16), frameon=False)
+        ax.margins(x=0.15, y=0.15)
     fig.tight_layout()
     if path is not None: fig.savefig(path)
     return fig
