@@ -64,6 +64,7 @@ def rng_state(dls)->dict:
 
 def set_rng_state(dls, st:dict):
     "Restore a state from `rng_state`."
+    for dl in dls.loaders: getattr(dl, 'n_inp', None)  # fastai's one-time pass draws random numbers (`reseed`): not after the restore
     torch.set_rng_state(st['torch']); random.setstate(st['python'])
     np.random.set_state((st['numpy'][0], np.array(st['numpy'][1], dtype=np.uint32), *st['numpy'][2:]))
     for dl, s in zip(dls.loaders, st['loaders']): dl.rng.setstate(s)

@@ -204,6 +204,7 @@ class TableLogger(Callback):
 # %% ../nbs/01_models.ipynb #9e4682c2
 def reseed(dls, seed:int):
     "Seed torch, numpy and python, and the shuffling `rng` of each loader of `dls`."
+    for dl in dls.loaders: getattr(dl, 'n_inp', None)  # fastai's one-time pass through the batch transforms, before the seed
     set_seed(seed, reproducible=True)
     for i, dl in enumerate(dls.loaders): dl.rng = random.Random(seed + i)
 
