@@ -101,7 +101,7 @@ MUTANTS = [
      "_b_for: the paper's gap bits of conv and fc swapped"),
     ('E1', 'experiment', "    reseed(self.dls, self.c.seed)\n", "    pass\n",
      "fresh_start: a stage forgets to reseed"),
-    ('E2', 'experiment', "    exp.fresh_start()\n    steps = prune_steps(", "    steps = prune_steps(",
+    ('E2', 'experiment', "    exp.fresh_start()\n    if p.schedule == 'gradual':", "    if p.schedule == 'gradual':",
      "_prune: the prune stage starts without fresh_start"),
     ('E3', 'experiment', "load_state(self.learn.model, torch.load(sd_p, weights_only=True)); adjust_dropout(self.learn.model)",
      "load_state(self.learn.model, torch.load(sd_p, weights_only=True))", "stage: a loaded stage keeps the dense dropout rates"),
@@ -115,6 +115,9 @@ MUTANTS = [
      "Experiment.fit: trains without fresh_start"),
     ('E8', 'experiment', "    for dl, s in zip(dls.loaders, st['loaders']): dl.rng.setstate(s)", "    pass",
      "set_rng_state: the loaders' shuffling state is not restored on resume"),
+    ('P9', 'prune', "or t == self.end)", ")",
+     "GradualPruneCallback: the ramp's last step is no update, so the final sparsity is not reached"),
+    ('F9', 'format', "        sd[k] = t.half()", "        sd[k] = t", "halved: the checked entries are not stored as float16"),
     ('M1', 'models', "    for dl in dls.loaders: getattr(dl, 'n_inp', None)", "    pass",
      "reseed: fastai's one-time pass through the batch transforms falls after the seed (the issue-18 resume bug)"),
 ]
