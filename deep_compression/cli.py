@@ -40,6 +40,7 @@ def main(
     cmd:str,                 # `run` an experiment, `evaluate` a compressed file, or list the packaged `configs`
     target:str=None,         # run: a packaged config's name or a JSON file (default: mnist_lenet300); evaluate: a file
     quick:bool=False,        # run: the config's quick scale
+    scale:str=None,          # run: a named scale of the config (e.g. `full`, the GPU scale of the Imagenette configs)
     tensorboard:bool=False,  # run: log training to TensorBoard, in the work folder
     results:str='results',   # run: folder for the run records
     work:str=None,           # run: checkpoint folder (default: under `$DEEP_COMPRESSION_CACHE/runs`)
@@ -53,7 +54,7 @@ def main(
         sys.exit(subprocess.call(torchrun_command(nproc, '-m', 'deep_compression.cli', *args)))
     try:
         if cmd == 'run':
-            run_experiment(target, quick=quick, results=results, work=work, tensorboard=tensorboard,
+            run_experiment(target, quick=quick, results=results, work=work, tensorboard=tensorboard, scale=scale,
                            command=shlex.join(['deep-compression', *sys.argv[1:]]))
         elif cmd == 'evaluate': _evaluate(target, full, compressed)
         elif cmd == 'configs': print('\n'.join(f"{n}{' (default)' if n == DEFAULT else ''}" for n in config_names()))

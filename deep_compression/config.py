@@ -14,7 +14,7 @@ import dataclasses
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 import torch
-from .models import MODELS, DATASET_SHAPES, TORCHVISION, torchvision_models, get_model, dataset_shape
+from .models import OPTIMIZERS, MODELS, DATASET_SHAPES, TORCHVISION, torchvision_models, get_model, dataset_shape
 from .prune import layer_settings
 
 # %% ../nbs/06_config.ipynb #5684e393
@@ -63,10 +63,14 @@ class Config:
     subset:int|float|None = None   # stratified subset of each split: a fraction in (0, 1] or a count; None: all data
     size:int|None = None           # image size; None: the dataset's default
     download:bool = True           # download missing data (torchvision / fastai) when there is network
+    opt:str = 'adam'               # optimizer of every fit: 'adam' (fastai's), 'fused_adam' (the same update, one fused kernel), 'sgd' (fused, momentum)
+    precision:str = 'float32'      # 'bfloat16': mixed precision (`Autocast`), for GPUs and CPUs with native bfloat16
     train:TrainCfg = field(default_factory=TrainCfg)
     prune:PruneCfg = field(default_factory=PruneCfg)
     quantize:QuantizeCfg = field(default_factory=QuantizeCfg)
     quick:dict = field(default_factory=dict)  # overrides for a quick-scale run
+    scales:dict = field(default_factory=dict) # more named scales, {name: overrides}, e.g. a GPU-sized 'full'
+    scale:str|None = None          # the name of the config's own scale (e.g. 'cpu'); a named scale sets its own name
 
 # %% ../nbs/06_config.ipynb #de9cf021
 _WHAT = {int: 'an integer', float: 'a number', str: 'a string', bool: 'true or false', type(None): 'null'}
@@ -116,11 +120,17 @@ def _layer_values(spec)->list:
     return [] if spec is None else [(f".{k}", x) for k, x in spec.items()] if isinstance(spec, dict) else [('', spec)]
 
 # %% ../nbs/06_config.ipynb #103dc920
+def _simple(s)->bool: return isinstance(s, str) and bool(s) and all(ch.isalnum() or ch in '_-.' for ch in s)
+
 def _check_ranges(c:Config):
     "Every value of `c` in its allowed range (types are already checked)."
-    _need(c.experiment and all(ch.isalnum() or ch in '_-.' for ch in c.experiment), 'experiment', 'a simple name (letters, digits, _ - .)', c.experiment)
+    _need(_simple(c.experiment), 'experiment', 'a simple name (letters, digits, _ - .)', c.experiment)
+    _need(c.scale is None or _simple(c.scale), 'scale', 'a simple name (letters, digits, _ - .)', c.scale)
     _need(c.seed >= 0, 'seed', '>= 0', c.seed)
     _need(c.bs > 0, 'bs', '> 0', c.bs)
+    _need(c.opt in OPTIMIZERS, 'opt', ' or '.join(map(repr, OPTIMIZERS)), c.opt)
+    _need(c.precision in ('float32', 'bfloat16'), 'precision', "'float32' or 'bfloat16'", c.precision)
+    for n, o in c.scales.items(): _need(_simple(n) and n != 'quick' and isinstance(o, dict), f'scales.{n}', "overrides {key: value} under a simple name other than 'quick'", o)
     if isinstance(c.subset, float): _need(0 < c.subset <= 1, 'subset', 'a fraction in (0, 1] or a count >= 1', c.subset)
     if isinstance(c.subset, int): _need(c.subset >= 1, 'subset', 'a fraction in (0, 1] or a count >= 1', c.subset)
     if c.size is not None: _need(c.size > 0, 'size', 'a positive integer (pixels)', c.size)
@@ -173,13 +183,22 @@ def check_layers(
 # %% ../nbs/06_config.ipynb #48ea88e3
 def parse_config(
     d:dict,                   # the config as loaded from JSON
-    quick:bool=False,         # apply the `quick` overrides
+    quick:bool=False,         # apply the `quick` overrides (the same as `scale='quick'`)
     overrides:dict|None=None, # more overrides, applied last (e.g. one hyperparameter of a study)
+    scale:str|None=None,      # apply the overrides of this named scale (a key of `scales`, or 'quick')
 )->Config:
     "A checked `Config` from a dict; raises `ConfigError` naming the first bad key."
     base = _from_dict(Config, d)
-    if base.quick: _from_dict(Config, _merge({k: v for k, v in d.items() if k != 'quick'}, base.quick))  # the overrides' keys
-    c = _from_dict(Config, _merge(_merge(d, base.quick) if quick else d, overrides or {}))
+    named = {'quick': base.quick, **base.scales}
+    plain = {k: v for k, v in d.items() if k not in ('quick', 'scales')}
+    for o in named.values():
+        if o: _from_dict(Config, _merge(plain, o))  # the overrides' keys, checked whether or not they are applied
+    if quick and scale not in (None, 'quick'): raise ConfigError(f"quick and scale {scale!r} both given: choose one")
+    scale = 'quick' if quick else scale
+    if scale is not None and scale not in named:
+        raise ConfigError(f"unknown scale {scale!r}; this config has: {', '.join(named)}")
+    c = _from_dict(Config, _merge(_merge(d, named[scale]) if scale else d, overrides or {}))
+    if scale not in (None, 'quick'): c.scale = scale
     _check_ranges(c)
     if (m := _check_model(c)) is not None: check_layers(c, m)
     return c
@@ -207,6 +226,7 @@ def load_config(
     name:str|Path|None=None,  # a packaged config's name (`mnist_lenet5`), or a path to a JSON file; None: the default
     quick:bool=False,         # apply the `quick` overrides
     overrides:dict|None=None, # more overrides, applied last
+    scale:str|None=None,      # a named scale of the config (see `parse_config`)
 )->Config:
     "Read and check a config by name or path."
     p = Path(name if name is not None else DEFAULT)
@@ -216,4 +236,4 @@ def load_config(
         p = CONFIGS/f"{name or DEFAULT}.json"
     try: d = json.loads(p.read_text())
     except (json.JSONDecodeError, UnicodeDecodeError) as e: raise ConfigError(f"config file {p} is not valid JSON: {e}") from None
-    return parse_config(d, quick, overrides)
+    return parse_config(d, quick, overrides, scale)

@@ -5,6 +5,9 @@
     python tools/tune.py CONFIG NAME PRUNE '{"fc_bits": 4}'           # ... and a candidate `quantize` section (runs it too)
     python tools/tune.py CONFIG NAME PRUNE --bits 0.1                 # ... or: the per-layer bits sweep of the pruned model,
                                                                       #     and the cheapest bits within 0.1 points in total
+    python tools/tune.py CONFIG NAME --sensitivity 9                  # the reference alone, then Han's per-layer pruning
+                                                                      #     sensitivity and the per-layer sparsities that reach 9x
+    python tools/tune.py CONFIG NAME --overrides '{"subset": 0.3}'    # any of the above at another scale of the config
 
 Every variant of a config starts from the same held-out reference (the config's `train` settings, trained once by the
 first variant and copied: the reference stage depends on nothing else), and a variant whose prune section equals an
@@ -21,7 +24,7 @@ from deep_compression.data import get_dls
 from deep_compression.models import get_model
 from deep_compression.records import git_commit, scale_text
 from deep_compression.experiment import Experiment, cache_dir
-from deep_compression.sensitivity import val_tensors, bits_sensitivity
+from deep_compression.sensitivity import val_tensors, bits_sensitivity, prune_sensitivity
 
 def _copy(src:Path, dst:Path, stage:str):
     for f in (f'{stage}.pth', f'{stage}.json'):
@@ -33,6 +36,14 @@ def _bits(exp:Experiment, total:float)->dict:
     sb = bits_sensitivity(exp.learn.model, xs, ys, bits=(2, 3, 4, 5, 6, 7, 8))
     return dict(total=total, baseline=sb.baseline, plan=sb.plan(total=total), curves=sb.df.to_dict('records'))
 
+def _sensitivity(exp:Experiment, rate:float)->dict:
+    "Prune each layer of the held-out reference alone at each sparsity (03), and the per-layer plan of the smallest budget reaching `rate`."
+    xs, ys = val_tensors(exp.dls.valid)
+    s = prune_sensitivity(exp.learn.model, xs, ys, bs=256)
+    plan = s.plan_for_rate(rate)
+    return dict(rate=rate, baseline=s.baseline, plan=plan, plan_rate=s.rate(plan), wall_s=round(s.wall_s, 1),
+                curves=s.df.to_dict('records'))
+
 @call_parse(pos=['prune', 'quantize'])
 def main(
     config:str,        # a packaged config's name
@@ -40,13 +51,16 @@ def main(
     prune:str='{}',    # JSON: keys of the config's `prune` section to change
     quantize:str=None, # JSON: keys of its `quantize` section to change; the variant then runs the quantize stage
     bits:float=None,   # run the per-layer bits sweep, planning within this many points of total error
+    sensitivity:float=None, # run the reference alone, then the per-layer pruning sensitivity, planning for this rate
+    overrides:str=None, # JSON: config overrides (e.g. a smaller subset); such variants share their own reference
 ):
     "Run one held-out tuning variant of `config` and write its record to results/tuning/."
-    c = asdict(load_config(config))
+    c = asdict(load_config(config, overrides=json.loads(overrides) if overrides else None))
     c['prune'].update(json.loads(prune))
     if quantize: c['quantize'].update(json.loads(quantize))
-    dls = get_dls(c['dataset'], bs=c['bs'], seed=c['seed'], size=c['size'], holdout=0.1)
-    root = cache_dir()/'runs'/f'{config}-holdout'
+    dls = get_dls(c['dataset'], bs=c['bs'], seed=c['seed'], size=c['size'], subset=c['subset'], holdout=0.1,
+                  valid_subset=None if c['subset'] is None else 1.0)  # a subset trains on less, validates on all the held-out images
+    root = cache_dir()/'runs'/(f'{config}-holdout' + (f"-{hashlib.sha1(overrides.encode()).hexdigest()[:8]}" if overrides else ''))
     work, ref = root/name, root/'reference'
     pkey = hashlib.sha1(json.dumps(c['prune'], sort_keys=True).encode()).hexdigest()[:10]
     pdir = root/f'prune-{pkey}'  # the pruning stage of this prune section, shared by its variants
@@ -54,18 +68,22 @@ def main(
     _copy(ref, work, 'reference'); _copy(pdir, work, 'prune')
     exp = Experiment.from_model(get_model(c['model'], c['dataset'], size=c['size'], seed=c['seed']), dls, experiment=f'{config}-holdout',
                                 work=work, show_progress=False, seed=c['seed'], train=c['train'], prune=c['prune'],
-                                quantize=c['quantize'])
-    exp.run(until='quantize' if quantize else 'prune')
+                                quantize=c['quantize'], opt=c['opt'], precision=c['precision'])
+    exp.run(until='quantize' if quantize else 'reference' if sensitivity else 'prune')
     for d, stage in ((ref, 'reference'), (pdir, 'prune')):
         d.mkdir(parents=True, exist_ok=True); _copy(work, d, stage)
     sweep = _bits(exp, bits) if bits is not None and not quantize else None
+    sens = _sensitivity(exp, sensitivity) if sensitivity else None
     sc = dict(exp.scale(), name='tuning', data=getattr(dls, 'source', None))
     out = Path(f'results/tuning/{config}-{name}.json')
     out.parent.mkdir(parents=True, exist_ok=True)
     args = [name, *(f"'{a}'" for a in (prune,) if a != '{}'), *(f"'{a}'" for a in (quantize,) if a)]
-    cmd = ' '.join(['python tools/tune.py', config, *args, *([f'--bits {bits}'] if bits is not None else [])])
+    cmd = ' '.join(['python tools/tune.py', config, *args, *([f'--bits {bits}'] if bits is not None else []),
+                    *([f'--sensitivity {sensitivity}'] if sensitivity else []), *([f"--overrides '{overrides}'"] if overrides else [])])
     atomic_write(out, json.dumps(dict(command=cmd, commit=git_commit('results'), scale=sc, scale_detail=scale_text(sc), prune=c['prune'],
-                                      quantize=c['quantize'], stages=exp.stages, bits_sweep=sweep, date=time.strftime('%Y-%m-%d')), indent=1))
+                                      quantize=c['quantize'], stages=exp.stages, bits_sweep=sweep, sensitivity=sens, date=time.strftime('%Y-%m-%d')), indent=1))
+    if sens: return print(f"{config} {name}: held-out reference error {exp.stages['reference']['top1_error']:.2f}%; "
+                          f"sparsities reaching {sensitivity}x: {sens['plan']}; written to {out}")
     p = exp.stages['prune']
     print(f"{config} {name}: held-out top-1 error: reference {exp.stages['reference']['top1_error']:.2f}%, pruned {p['top1_error']:.2f}% "
           f"at {p['rate']:.1f}×" + (f", quantized {exp.stages['quantize']['top1_error']:.2f}%" if quantize else '')
