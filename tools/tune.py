@@ -74,7 +74,9 @@ def main(
         d.mkdir(parents=True, exist_ok=True); _copy(work, d, stage)
     sweep = _bits(exp, bits) if bits is not None and not quantize else None
     sens = _sensitivity(exp, sensitivity) if sensitivity else None
-    sc = dict(exp.scale(), name='tuning', data=getattr(dls, 'source', None))
+    sc = dict(exp.scale(), name='tuning', subset=c['subset'], image_size=c['size'] or exp.scale()['image_size'],
+              data=getattr(dls, 'source', None) + ('; all held-out images validate' if c['subset'] is not None else ''))
+    if sens: sc.update(prune_rounds=0, prune_epochs_per_round=0, finetune_epochs=0)  # the reference alone ran
     out = Path(f'results/tuning/{config}-{name}.json')
     out.parent.mkdir(parents=True, exist_ok=True)
     args = [name, *(f"'{a}'" for a in (prune,) if a != '{}'), *(f"'{a}'" for a in (quantize,) if a)]
