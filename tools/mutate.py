@@ -109,7 +109,7 @@ MUTANTS = [
      "run: stops one stage before `until`"),
     ('E5', 'experiment', "if not same or ev['top1_error'] != q['top1_error']:", "if not same and ev['top1_error'] != q['top1_error']:",
      "_verify: passes a file whose weights differ when the error agrees"),
-    ('E6', 'experiment', "start = json.loads(ckpt.with_suffix('.json').read_text())['epoch'] + 1", "start = json.loads(ckpt.with_suffix('.json').read_text())['epoch']",
+    ('E6', 'experiment', "start, learn.earlier_s = done['epoch'] + 1, done.get('wall_s', 0)", "start, learn.earlier_s = done['epoch'], done.get('wall_s', 0)",
      "fit_resumable: repeats the last saved epoch"),
     ('E7', 'experiment', "    self.fresh_start()\n    with self.learn.no_bar()", "    with self.learn.no_bar()",
      "Experiment.fit: trains without fresh_start"),
