@@ -327,7 +327,7 @@ def decode_images(
     key = json.dumps([size, centre] + [(str(f.resolve()), f.stat().st_size, f.stat().st_mtime_ns) for f in files])
     p = Path(cache or cache_dir()/'images')/f"{len(files)}x{size}{'c' if centre else ''}-{hashlib.sha1(key.encode()).hexdigest()[:16]}.npy"
     if not p.exists():
-        p.parent.mkdir(parents=True, exist_ok=True); tmp = p.with_name(p.name + '.tmp')
+        p.parent.mkdir(parents=True, exist_ok=True); tmp = p.with_name(f'{p.name}.{os.getpid()}.tmp')  # processes of a distributed run may decode at once
         out = np.lib.format.open_memmap(tmp, mode='w+', dtype=np.uint8, shape=(len(files), 3, size, size))
         with ThreadPoolExecutor(os.cpu_count()) as ex:  # PIL releases the GIL while it decodes and resizes
             for i, a in enumerate(ex.map(functools.partial(_load_resized, size=size, centre=centre), files, chunksize=64)): out[i] = a.transpose(2, 0, 1)
