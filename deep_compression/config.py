@@ -16,6 +16,7 @@ from pathlib import Path
 import torch
 from .models import OPTIMIZERS, MODELS, DATASET_SHAPES, TORCHVISION, torchvision_models, get_model, dataset_shape
 from .prune import layer_settings
+from .format import check_kwargs, FormatError
 
 # %% ../nbs/06_config.ipynb #5684e393
 class ConfigError(ValueError):
@@ -57,6 +58,7 @@ class QuantizeCfg:
 class Config:
     experiment:str = 'experiment'  # name of the run record folder under results/
     model:str|None = None          # 'lenet300', 'lenet5', 'alexnet', 'vgg16' or 'torchvision:NAME'; None: given as an object
+    model_kwargs:dict = field(default_factory=dict)  # keyword arguments of the model's builder, e.g. {"bn": true} for VGG-16
     dataset:str|None = None        # 'mnist', 'cifar10', 'cifar100' or 'imagenette'; None: given as `DataLoaders`
     seed:int = 42                  # seeds data order, initial weights and k-means
     bs:int = 256                   # batch size
@@ -166,8 +168,10 @@ def _check_model(c:Config)->torch.nn.Module|None:
     _need(c.dataset in DATASET_SHAPES, 'dataset', f"one of {', '.join(DATASET_SHAPES)}", c.dataset)
     known = c.model in MODELS or (c.model.startswith(TORCHVISION) and c.model in torchvision_models())
     _need(known, 'model', f"one of {', '.join(MODELS)} or 'torchvision:NAME' (see `torchvision_models()`)", c.model)
+    try: check_kwargs(c.model, c.model_kwargs)  # what the file's header may record (`05b_format`)
+    except FormatError as e: raise ConfigError(f"config key 'model_kwargs': {str(e).removeprefix('arch: ')}") from None
     try:
-        with torch.device('meta'): return get_model(c.model, c.dataset, size=c.size)
+        with torch.device('meta'): return get_model(c.model, c.dataset, size=c.size, **c.model_kwargs)
     except (RuntimeError, ValueError) as e: raise ConfigError(f"config key 'model': {e}") from None
 
 # %% ../nbs/06_config.ipynb #bea6f6e7
@@ -209,7 +213,7 @@ def check_input_size(c:Config):
     if c.model is None: return
     ch, s, _ = dataset_shape(c.dataset, c.size)
     try:
-        with torch.device('meta'): get_model(c.model, c.dataset, size=c.size).eval()(torch.empty(2, ch, s, s))
+        with torch.device('meta'): get_model(c.model, c.dataset, size=c.size, **c.model_kwargs).eval()(torch.empty(2, ch, s, s))
     except (RuntimeError, ValueError) as e:
         raise ConfigError(f"config key 'size': {c.model} cannot take {s} px {c.dataset} images ({e})") from None
 

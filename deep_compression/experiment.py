@@ -6,7 +6,7 @@ Docs: https://deep-compression.github.io/deep_compression/experiment.html.md"""
 
 # %% auto #0
 __all__ = ['Stage', 'STAGES', 'STAGE_NAMES', 'short_path', 'config_key', 'work_dir_for', 'rng_state', 'set_rng_state',
-           'EpochCheckpoint', 'fit_resumable', 'Experiment', 'run_experiment', 'evaluate_file']
+           'EpochCheckpoint', 'fit_resumable', 'Experiment', 'run_experiment', 'evaluate_file', 'init_table']
 
 # %% ../nbs/08_experiment.ipynb #bd328523
 import contextlib, copy, hashlib, json, random, sys, time
@@ -26,7 +26,7 @@ from .prune import prune_steps, prune_retrain, PruneCallback, GradualPruneCallba
 from .quantize import quantize_model, half_biases, ShareWeightsCallback, quant_report
 from .format import save_compressed, halved, load_compressed, rebuild_model, accounting, loads, FormatError
 from .config import Config, ConfigError, load_config, parse_config, check_layers, check_input_size
-from .records import make_record, write_record, git_commit
+from .records import make_record, write_record, git_commit, INITS
 from .distributed import init_distributed, world, is_main, from_main, main_only, check_agreement, DistributedCallback
 
 # %% ../nbs/08_experiment.ipynb #626ef250
@@ -38,7 +38,7 @@ def short_path(p:str|Path)->str:
     return str(p)
 
 # %% ../nbs/08_experiment.ipynb #2e9ba418
-_LATER = {'opt': 'adam', 'precision': 'float32'}  # keys added after the first records: counted only when set, so older work folders keep their names
+_LATER = {'opt': 'adam', 'precision': 'float32', 'model_kwargs': {}}  # keys added after the first records: counted only when set, so older work folders keep their names
 
 def config_key(c:Config, model:nn.Module|None=None)->str:
     "A short hash of everything in `c` that changes the result (and of `model`'s structure and weights, when given)."
@@ -114,7 +114,7 @@ class Experiment:
         if model is None:
             check_input_size(c)
             self.dls = get_dls(c.dataset, bs=c.bs, subset=c.subset, seed=c.seed, size=c.size, download=c.download)
-            model = get_model(c.model, c.dataset, size=c.size, seed=c.seed)
+            model = get_model(c.model, c.dataset, size=c.size, seed=c.seed, **c.model_kwargs)
         else: self.dls = dls
         self._pristine = copy.deepcopy(model).cpu() if c.model is None else None
         self.work = Path(work) if work else work_dir_for(c, quick, self._pristine, nproc=world(), scale=scale)
@@ -209,7 +209,8 @@ def _quantize(exp:Experiment)->dict:
 def arch(self:Experiment)->dict|None:
     "How to rebuild the model from the file's header; None for a model of one's own (pass `model=` to `load_model`)."
     c = self.c
-    return None if c.model is None else dict(model=c.model, dataset=c.dataset, **({'size': c.size} if c.size else {}))
+    if c.model is None: return None
+    return dict(model=c.model, dataset=c.dataset, **({'size': c.size} if c.size else {}), **({'kwargs': c.model_kwargs} if c.model_kwargs else {}))
 
 def _encode(exp:Experiment)->dict:
     "Write the Huffman-coded file (`05b_format`); its error is the quantized model's, checked by `verify`."
@@ -227,7 +228,7 @@ def _encode(exp:Experiment)->dict:
 def new_model(self:Experiment)->nn.Module:
     "A fresh copy of the experiment's architecture, untrained (for a model of one's own: as it was given)."
     c = self.c
-    return get_model(c.model, c.dataset, size=c.size) if c.model is not None else copy.deepcopy(self._pristine)
+    return get_model(c.model, c.dataset, size=c.size, **c.model_kwargs) if c.model is not None else copy.deepcopy(self._pristine)
 
 def _verify(exp:Experiment)->dict:
     "Decode the file into a fresh model: its weights must equal the quantized model's bit for bit, and so must its error."
@@ -370,3 +371,23 @@ def evaluate_file(
     dense, res = accounting(hists, len(data))['dense_bytes'], evaluate(m.to(dls.device), dls.valid)
     if dls.c <= 10: res['top5_error'] = None  # as in the run records: top-5 says little with 10 classes or fewer
     return dict(file=str(p) if not p.is_absolute() else short_path(p), file_bytes=len(data), dense_bytes=dense, compression_rate=dense/len(data), **res)
+
+# %% ../nbs/08_experiment.ipynb #5fa1e6d0
+def init_table(
+    exp:Experiment,      # an experiment whose pruning stage has run (or will run here)
+    inits=INITS,         # the initialisations to compare
+    work:Path|None=None, # a folder for the variants' checkpoints (default: the cache, keyed by each variant's config)
+)->list:                 # one row per init: top-1/top-5 error after quantization and after fine-tuning
+    "Quantize `exp`'s pruned model with each init, before and after centroid fine-tuning."
+    exp.run(until='prune'); rows = []
+    for init in inits:
+        row = dict(init=init)
+        for tag, epochs in (('quantized', 0), ('finetuned', exp.c.quantize.epochs)):
+            e = Experiment(exp.c, overrides={'quantize': {'init': init, 'epochs': epochs}}, show_progress=False,
+                           work=work/f'{init}-{epochs}' if work else None)
+            e.learn.model = exp.stage_model('prune').to(exp.dls.device)
+            e.stages.update(reference=exp.stages['reference'], prune=exp.stages['prune'])  # held: not run again
+            e.run(until='quantize')
+            row |= {f'top1_{tag}': e.stages['quantize']['top1_error'], f'top5_{tag}': e.stages['quantize']['top5_error']}
+        rows.append(row)
+    return rows

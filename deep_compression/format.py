@@ -9,10 +9,11 @@ __all__ = ['MAGIC', 'VERSION', 'PRE', 'DTYPES', 'QSUF', 'MAX_NUMEL', 'NUMEL_PER_
            'ENTRY_BYTES', 'RAW_KEYS', 'Q_KEYS', 'ARCH_SIZES', 'TORCHVISION_SIZE', 'dtype_name', 'tensor_bytes',
            'tensor_from_bytes', 'check_quantized', 'encode_quantized', 'decode_quantized', 'state_dict_of', 'dumps',
            'decode_budget', 'parse', 'loads', 'save_compressed', 'load_compressed', 'accounting', 'report',
-           'file_report', 'check_arch', 'model_for', 'rebuild_model', 'load_model', 'halved', 'FormatError']
+           'file_report', 'model_kwargs', 'check_kwargs', 'check_arch', 'model_for', 'rebuild_model', 'load_model',
+           'halved', 'FormatError']
 
 # %% ../nbs/05b_format.ipynb #98ef11f5
-import gc as _gc, hashlib, json, math, os, struct, zlib  # `gc` is a gap histogram below
+import gc as _gc, hashlib, inspect, json, math, os, struct, zlib  # `gc` is a gap histogram below
 from pathlib import Path
 import numpy as np, pandas as pd, torch, torchvision
 from torch import nn
@@ -371,6 +372,26 @@ def file_report(
     _, _, hists = loads(data, max_numel)
     return accounting(hists, os.path.getsize(path), path=str(path), sha256=hashlib.sha256(data).hexdigest())
 
+# %% ../nbs/05b_format.ipynb #64c3b3eb
+def model_kwargs(name:str)->dict:
+    "The keyword arguments a file may pass to the project's model `name`, with their defaults (none for torchvision models)."
+    if name not in MODELS: return {}
+    ps = inspect.signature(MODELS[name]).parameters
+    return {k: p.default for k, p in ps.items() if k not in ('c_in', 'size', 'n_out')}
+
+def check_kwargs(
+    name:str,  # a model name `check_arch` accepts
+    kw:dict,   # keyword arguments for its builder, e.g. {'bn': True} for VGG-16
+)->dict:       # `kw`, checked
+    "Only the builder's own keyword arguments, each of its default's type: a hostile file cannot reach anything else."
+    need(type(kw) is dict, f"arch: kwargs must be an object, got {type(kw).__name__}")
+    allowed = model_kwargs(name)
+    for k, v in kw.items():
+        need(k in allowed, f"arch: {name} takes no keyword {k!r:.60}; it takes {', '.join(allowed) or 'none'}")
+        d = allowed[k]
+        need(type(v) is type(d) or type(d) is float and type(v) is int, f"arch: kwargs.{k} must be {type(d).__name__}, got {v!r:.60}")
+    return kw
+
 # %% ../nbs/05b_format.ipynb #47ba0c4b
 ARCH_SIZES = {'lenet300': (8, 64), 'lenet5': (16, 64), 'alexnet': (16, 512), 'vgg16': (8, 512)}
 TORCHVISION_SIZE = (8, 512)  # `get_model` ignores the size of a torchvision model; it is checked all the same
@@ -380,12 +401,12 @@ def _torchvision(name:str)->bool:
     return name.startswith('torchvision:') and name[12:] in torchvision.models.list_models(module=torchvision.models)
 
 def check_arch(
-    arch:dict, # a header's `arch`: {'model': name, 'dataset': name} and optionally 'size': image size in pixels
+    arch:dict, # a header's `arch`: {'model': name, 'dataset': name}, optionally 'size' (pixels) and 'kwargs' (see `check_kwargs`)
 )->dict:       # `arch`, checked
     "Check `arch` strictly, before anything is built; raise `FormatError` naming the key at fault."
     need(type(arch) is dict, f"arch must be an object, got {type(arch).__name__}")
-    if bad := [k for k in arch if k not in ('model', 'dataset', 'size')]:
-        raise FormatError(f"arch: unknown key {bad[0]!r:.60}; an arch has model, dataset and optionally size")
+    if bad := [k for k in arch if k not in ('model', 'dataset', 'size', 'kwargs')]:
+        raise FormatError(f"arch: unknown key {bad[0]!r:.60}; an arch has model, dataset and optionally size and kwargs")
     for k in ('model', 'dataset'): need(type(arch.get(k)) is str, f"arch: {k} must be a string, got {arch.get(k)!r:.60}")
     name = arch['model']
     need(name in MODELS or _torchvision(name), f"arch: unknown model {name!r:.60}; use {', '.join(MODELS)} or 'torchvision:NAME'")
@@ -395,6 +416,7 @@ def check_arch(
     lo, hi = ARCH_SIZES.get(name, TORCHVISION_SIZE)
     need('size' not in arch or type(arch['size']) is int and lo <= arch['size'] <= hi,
          f"arch: size must be an integer in [{lo}, {hi}] for {name}, got {arch.get('size')!r:.60}")
+    if 'kwargs' in arch: check_kwargs(name, arch['kwargs'])
     return arch
 
 # %% ../nbs/05b_format.ipynb #385671e9
@@ -419,7 +441,7 @@ def _arch(h:dict, path)->dict:
 
 def _build(a:dict)->nn.Module:
     "`get_model` for a checked `arch`; what it refuses is a `FormatError` too."
-    try: return get_model(a['model'], a['dataset'], a.get('size'))
+    try: return get_model(a['model'], a['dataset'], a.get('size'), **a.get('kwargs', {}))
     except ValueError as e: raise FormatError(f"arch: {e}") from None
 
 def model_for(

@@ -359,7 +359,7 @@ def _meta_model(h:dict, path)->nn.Module:
     need(h.get('arch'), f"{path} records no architecture")
     a = check_arch(h['arch'])
     try:
-        with torch.device('meta'): return get_model(a['model'], a['dataset'], a.get('size'))
+        with torch.device('meta'): return get_model(a['model'], a['dataset'], a.get('size'), **a.get('kwargs', {}))
     except NotImplementedError: return model_for(h, path)  # e.g. torchvision's RegNets compute widths with tensors
 
 def _compressed_layer(mod:nn.Module, e:dict, bl, bias)->CompressedLinear:

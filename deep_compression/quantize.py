@@ -7,7 +7,7 @@ Docs: https://deep-compression.github.io/deep_compression/quantize.html.md"""
 # %% auto #0
 __all__ = ['INITS', 'init_forgy', 'init_density', 'init_linear', 'init_centroids', 'kmeans1d', 'sse', 'index_dtype',
            'quantize_layer', 'is_shared', 'layer_bits', 'quantize_model', 'quantized_layers', 'quant_report',
-           'share_grad', 'snap_weights', 'ShareWeightsCallback', 'half_biases']
+           'kept_slots', 'share_grad', 'snap_weights', 'ShareWeightsCallback', 'half_biases']
 
 # %% ../nbs/04_quantize.ipynb #3038ac81
 import math
@@ -241,27 +241,34 @@ def quant_report(model:nn.Module)->pd.DataFrame:
     return pd.DataFrame(rows)
 
 # %% ../nbs/04_quantize.ipynb #0df59277
-def _slots(m:nn.Module)->torch.Tensor:
-    "The cluster of each weight of `m`, flattened; pruned weights go to an extra cluster `k`, which is discarded."
-    return torch.where(m.weight_mask, m.weight_index.long(), len(m.weight_codebook)).flatten()
+def kept_slots(m:nn.Module)->tuple:
+    "Flat positions of `m`'s surviving weights, their clusters, and each cluster's size: all fixed while centroids are fine-tuned."
+    pos = m.weight_mask.flatten().nonzero().squeeze(1)
+    idx = m.weight_index.flatten()[pos].long()
+    return pos, idx, torch.bincount(idx, minlength=len(m.weight_codebook))
 
 @torch.no_grad()
-def share_grad(m:nn.Module):
+def share_grad(
+    m:nn.Module,           # a quantized layer
+    kept:tuple|None=None,  # its `kept_slots`, computed once per fit (default: computed here)
+):
     "Replace each surviving weight's gradient by the sum over its cluster (Eq. 3), and the pruned weights' by 0."
     g = m.weight.grad
     if g is None: return
-    s = _slots(m); k = len(m.weight_codebook)
-    gc = g.new_zeros(k + 1).index_add_(0, s, g.flatten()); gc[k] = 0
-    g.copy_(gc[s].view_as(g))
+    pos, idx, _ = kept or kept_slots(m); g1 = g.view(-1)
+    gc = g.new_zeros(len(m.weight_codebook)).index_add_(0, idx, g1[pos])
+    g.zero_(); g1[pos] = gc[idx]
 
 @torch.no_grad()
-def snap_weights(m:nn.Module):
+def snap_weights(
+    m:nn.Module,           # a quantized layer
+    kept:tuple|None=None,  # its `kept_slots`
+):
     "Set each centroid of `m` to the mean of its cluster's weights, then the weights to `codebook[index] * mask`."
-    s = _slots(m); k = len(m.weight_codebook); w = m.weight.data
-    tot = torch.zeros(k + 1, dtype=torch.float64, device=w.device).index_add_(0, s, w.flatten().double())
-    n = torch.bincount(s, minlength=k + 1)[:k]
-    m.weight_codebook.copy_(torch.where(n > 0, tot[:k]/n.clamp(min=1), m.weight_codebook.double()))
-    w.copy_(torch.where(m.weight_mask, m.weight_codebook[m.weight_index.long()], 0.))
+    pos, idx, n = kept or kept_slots(m); cb = m.weight_codebook; w = m.weight.data.view(-1)
+    tot = torch.zeros(len(cb), dtype=torch.float64, device=w.device).index_add_(0, idx, w[pos].double())
+    cb.copy_(torch.where(n > 0, tot/n.clamp(min=1), cb.double()))
+    w.zero_(); w[pos] = cb[idx]
 
 # %% ../nbs/04_quantize.ipynb #5929fbe6
 class ShareWeightsCallback(Callback):
@@ -271,13 +278,14 @@ class ShareWeightsCallback(Callback):
         "Find the quantized layers and snap their weights to the centroids."
         self.layers = list(quantized_layers(self.learn.model).values())
         if not self.layers: raise ValueError("ShareWeightsCallback: the model has no quantized layer; run `quantize_model` first")
-        for m in self.layers: snap_weights(m)
+        self.kept = [kept_slots(m) for m in self.layers]
+        for m, k in zip(self.layers, self.kept): snap_weights(m, k)
     def before_step(self):
         "Each weight's gradient becomes its cluster's summed gradient (Eq. 3)."
-        for m in self.layers: share_grad(m)
+        for m, k in zip(self.layers, self.kept): share_grad(m, k)
     def after_step(self):
         "Move each centroid to its cluster's mean and the weights back onto the codebook."
-        for m in self.layers: snap_weights(m)
+        for m, k in zip(self.layers, self.kept): snap_weights(m, k)
 
 # %% ../nbs/04_quantize.ipynb #7f70821c
 @torch.no_grad()

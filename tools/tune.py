@@ -7,6 +7,7 @@
                                                                       #     and the cheapest bits within 0.1 points in total
     python tools/tune.py CONFIG NAME --sensitivity 9                  # the reference alone, then Han's per-layer pruning
                                                                       #     sensitivity and the per-layer sparsities that reach 9x
+    python tools/tune.py CONFIG NAME --sensitivity 9 --levels 0.5,0.9 # ... sweeping fewer sparsities (a slow network)
     python tools/tune.py CONFIG NAME --overrides '{"subset": 0.3}'    # any of the above at another scale of the config
 
 Every variant of a config starts from the same held-out reference (the config's `train` settings, trained once by the
@@ -24,7 +25,7 @@ from deep_compression.data import get_dls
 from deep_compression.models import get_model
 from deep_compression.records import git_commit, scale_text
 from deep_compression.experiment import Experiment, cache_dir
-from deep_compression.sensitivity import val_tensors, bits_sensitivity, prune_sensitivity
+from deep_compression.sensitivity import val_tensors, bits_sensitivity, prune_sensitivity, SPARSITIES
 
 def _copy(src:Path, dst:Path, stage:str):
     for f in (f'{stage}.pth', f'{stage}.json'):
@@ -36,10 +37,10 @@ def _bits(exp:Experiment, total:float)->dict:
     sb = bits_sensitivity(exp.learn.model, xs, ys, bits=(2, 3, 4, 5, 6, 7, 8))
     return dict(total=total, baseline=sb.baseline, plan=sb.plan(total=total), curves=sb.df.to_dict('records'))
 
-def _sensitivity(exp:Experiment, rate:float)->dict:
+def _sensitivity(exp:Experiment, rate:float, levels=SPARSITIES)->dict:
     "Prune each layer of the held-out reference alone at each sparsity (03), and the per-layer plan of the smallest budget reaching `rate`."
     xs, ys = val_tensors(exp.dls.valid)
-    s = prune_sensitivity(exp.learn.model, xs, ys, bs=256)
+    s = prune_sensitivity(exp.learn.model, xs, ys, levels=levels, bs=256)
     plan = s.plan_for_rate(rate)
     return dict(rate=rate, baseline=s.baseline, plan=plan, plan_rate=s.rate(plan), wall_s=round(s.wall_s, 1),
                 curves=s.df.to_dict('records'))
@@ -53,6 +54,7 @@ def main(
     bits:float=None,   # run the per-layer bits sweep, planning within this many points of total error
     sensitivity:float=None, # run the reference alone, then the per-layer pruning sensitivity, planning for this rate
     overrides:str=None, # JSON: config overrides (e.g. a smaller subset); such variants share their own reference
+    levels:str=None,    # with --sensitivity: the sparsities to sweep, comma-separated (default: 03's `SPARSITIES`)
 ):
     "Run one held-out tuning variant of `config` and write its record to results/tuning/."
     c = asdict(load_config(config, overrides=json.loads(overrides) if overrides else None))
@@ -66,14 +68,14 @@ def main(
     pdir = root/f'prune-{pkey}'  # the pruning stage of this prune section, shared by its variants
     work.mkdir(parents=True, exist_ok=True)
     _copy(ref, work, 'reference'); _copy(pdir, work, 'prune')
-    exp = Experiment.from_model(get_model(c['model'], c['dataset'], size=c['size'], seed=c['seed']), dls, experiment=f'{config}-holdout',
+    exp = Experiment.from_model(get_model(c['model'], c['dataset'], size=c['size'], seed=c['seed'], **c['model_kwargs']), dls, experiment=f'{config}-holdout',
                                 work=work, show_progress=False, seed=c['seed'], train=c['train'], prune=c['prune'],
                                 quantize=c['quantize'], opt=c['opt'], precision=c['precision'])
     exp.run(until='quantize' if quantize else 'reference' if sensitivity else 'prune')
     for d, stage in ((ref, 'reference'), (pdir, 'prune')):
         d.mkdir(parents=True, exist_ok=True); _copy(work, d, stage)
     sweep = _bits(exp, bits) if bits is not None and not quantize else None
-    sens = _sensitivity(exp, sensitivity) if sensitivity else None
+    sens = _sensitivity(exp, sensitivity, *([tuple(map(float, levels.split(',')))] if levels else [])) if sensitivity else None
     sc = dict(exp.scale(), name='tuning', subset=c['subset'], image_size=c['size'] or exp.scale()['image_size'],
               data=getattr(dls, 'source', None) + ('; all held-out images validate' if c['subset'] is not None else ''))
     if sens: sc.update(prune_rounds=0, prune_epochs_per_round=0, finetune_epochs=0)  # the reference alone ran
@@ -81,7 +83,7 @@ def main(
     out.parent.mkdir(parents=True, exist_ok=True)
     args = [name, *(f"'{a}'" for a in (prune,) if a != '{}'), *(f"'{a}'" for a in (quantize,) if a)]
     cmd = ' '.join(['python tools/tune.py', config, *args, *([f'--bits {bits}'] if bits is not None else []),
-                    *([f'--sensitivity {sensitivity}'] if sensitivity else []), *([f"--overrides '{overrides}'"] if overrides else [])])
+                    *([f'--sensitivity {sensitivity}'] if sensitivity else []), *([f'--levels {levels}'] if levels else []), *([f"--overrides '{overrides}'"] if overrides else [])])
     atomic_write(out, json.dumps(dict(command=cmd, commit=git_commit('results'), scale=sc, scale_detail=scale_text(sc), prune=c['prune'],
                                       quantize=c['quantize'], stages=exp.stages, bits_sweep=sweep, sensitivity=sens, date=time.strftime('%Y-%m-%d')), indent=1))
     if sens: return print(f"{config} {name}: held-out reference error {exp.stages['reference']['top1_error']:.2f}%; "
