@@ -83,14 +83,19 @@ def alexnet(c_in:int=3, size:int=160, n_out:int=10, p:float=0.5)->nn.Sequential:
 # %% ../nbs/01_models.ipynb #aacf9267
 VGG16_CFG = [64, 64, 'M', 128, 128, 'M', 256, 256, 256, 'M', 512, 512, 512, 'M', 512, 512, 512, 'M']
 
-def vgg16(c_in:int=3, size:int=160, n_out:int=10, p:float=0.5, bn:bool=False)->nn.Sequential:
+def vgg16(
+    c_in:int=3, size:int=160, n_out:int=10,
+    p:float=0.5,       # dropout before the second and third fully connected layers
+    bn:bool=False,     # batch norm after every convolution
+    wide:bool=False,   # the paper's classifier (7×7 pooling, 4096 wide) below 64 px too, where the default is 1×1 and 512 wide
+)->nn.Sequential:
     "VGG-16 (configuration D), the classifier adapted to the input size, `init_relu` weights."
     small, layers, c = size < 64, [], c_in
     for v in VGG16_CFG:
         if v == 'M': layers.append(nn.MaxPool2d(2, 2, ceil_mode=small)); continue
         layers += [nn.Conv2d(c, v, 3, padding=1), *([nn.BatchNorm2d(v)] if bn else []), nn.ReLU(inplace=True)]
         c = v
-    pool, width = (1, 512) if small else (7, 4096)
+    pool, width = (1, 512) if small and not wide else (7, 4096)
     return init_relu(nn.Sequential(*layers, nn.AdaptiveAvgPool2d(pool), nn.Flatten(),
         nn.Linear(512*pool*pool, width), nn.ReLU(inplace=True), nn.Dropout(p),
         nn.Linear(width, width), nn.ReLU(inplace=True), nn.Dropout(p), nn.Linear(width, n_out)))

@@ -4,6 +4,7 @@ kept for training, validated on the 947 training images held out (never the val 
 
     python tools/search_recipe.py alexnet 128 adam3e4k,sgd02k,adam1e4,adam1e3kin [EPOCHS]
     python tools/search_recipe.py vgg16 64 vgg_adam1e4,vggbn_adam1e3,vggbn_adam1e4,vggbn_sgd05 [EPOCHS]
+    python tools/search_recipe.py vgg16 32 vgg_adam1e4,vggbn_adam1e3,vggbn_adam1e4 6
 
 Prints one line of metrics per epoch and each variant's wall time. The logs behind the configs are
 results/tuning/imagenette_alexnet-search.txt and results/tuning/imagenette_vgg16-search.txt.
@@ -28,9 +29,11 @@ def he_fan_in(m):
 VARIANTS = dict(  # name: (optimizer, lr, weight decay, init, model keyword arguments)
     adam3e4k=('fused_adam', 3e-4, 1e-4, init_relu, {}), sgd02k=('sgd', 0.02, 5e-4, init_relu, {}),
     adam1e4=('fused_adam', 1e-4, 1e-4, default_init, {}), adam1e3kin=('fused_adam', 1e-3, 1e-4, he_fan_in, {}),
-    vgg_adam1e4=('fused_adam', 1e-4, 1e-4, init_relu, {}), vgg_adam3e4=('fused_adam', 3e-4, 1e-4, init_relu, {}),
-    vggbn_adam1e3=('fused_adam', 1e-3, 1e-4, init_relu, {'bn': True}), vggbn_adam1e4=('fused_adam', 1e-4, 1e-4, init_relu, {'bn': True}),
-    vggbn_sgd05=('sgd', 0.05, 5e-4, init_relu, {'bn': True}))
+    # VGG-16 with the paper's classifier at every size (`wide`; at 64 px and above it has it anyway)
+    vgg_adam1e4=('fused_adam', 1e-4, 1e-4, init_relu, {'wide': True}), vgg_adam3e4=('fused_adam', 3e-4, 1e-4, init_relu, {'wide': True}),
+    vggbn_adam1e3=('fused_adam', 1e-3, 1e-4, init_relu, {'bn': True, 'wide': True}),
+    vggbn_adam1e4=('fused_adam', 1e-4, 1e-4, init_relu, {'bn': True, 'wide': True}),
+    vggbn_sgd05=('sgd', 0.05, 5e-4, init_relu, {'bn': True, 'wide': True}))
 
 def search(model:str, size:int, names:list, epochs:int):
     dls = get_dls('imagenette', bs=64, size=size, subset=0.2, valid_subset=1.0, seed=0, holdout=0.1)
