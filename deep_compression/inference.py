@@ -20,7 +20,7 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 from .core import timings
 from .huffman import HuffmanCode, FormatError, need
-from .format import parse, loads, tensor_from_bytes, check_arch, model_for, rebuild_model
+from .format import parse, loads, tensor_from_bytes, check_arch, model_for, rebuild_model, _build
 from .models import get_model, compressible_layers, evaluate
 from .data import get_dls
 
@@ -359,7 +359,7 @@ def _meta_model(h:dict, path)->nn.Module:
     need(h.get('arch'), f"{path} records no architecture")
     a = check_arch(h['arch'])
     try:
-        with torch.device('meta'): return get_model(a['model'], a['dataset'], a.get('size'), **a.get('kwargs', {}))
+        with torch.device('meta'): return _build(a)
     except NotImplementedError: return model_for(h, path)  # e.g. torchvision's RegNets compute widths with tensors
 
 def _compressed_layer(mod:nn.Module, e:dict, bl, bias)->CompressedLinear:
