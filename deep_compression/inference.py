@@ -21,7 +21,7 @@ from fastcore.basics import patch
 from .core import timings
 from .huffman import HuffmanCode, FormatError, need
 from .format import parse, loads, tensor_from_bytes, check_arch, model_for, rebuild_model, _build
-from .models import get_model, compressible_layers, evaluate
+from .models import compressible_layers, evaluate
 from .data import get_dls
 
 # %% ../nbs/09_inference.ipynb #d7fd0e92
