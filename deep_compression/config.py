@@ -74,6 +74,11 @@ class Config:
     scales:dict = field(default_factory=dict) # more named scales, {name: overrides}, e.g. a GPU-sized 'full'
     scale:str|None = None          # the name of the config's own scale (e.g. 'cpu'); a named scale sets its own name
 
+    def new_model(self, **kwargs)->torch.nn.Module:
+        "A fresh `get_model(model, dataset, size=size, **model_kwargs)`; `kwargs` adds builder arguments such as `seed`."
+        if self.model is None: raise ConfigError("config key 'model' is null: the model was given as an object")
+        return get_model(self.model, self.dataset, size=self.size, **self.model_kwargs, **kwargs)
+
 # %% ../nbs/06_config.ipynb #de9cf021
 _WHAT = {int: 'an integer', float: 'a number', str: 'a string', bool: 'true or false', type(None): 'null'}
 
@@ -171,7 +176,7 @@ def _check_model(c:Config)->torch.nn.Module|None:
     try: check_kwargs(c.model, c.model_kwargs)  # what the file's header may record (`05b_format`)
     except FormatError as e: raise ConfigError(f"config key 'model_kwargs': {str(e).removeprefix('arch: ')}") from None
     try:
-        with torch.device('meta'): return get_model(c.model, c.dataset, size=c.size, **c.model_kwargs)
+        with torch.device('meta'): return c.new_model()
     except (RuntimeError, ValueError) as e: raise ConfigError(f"config key 'model': {e}") from None
 
 # %% ../nbs/06_config.ipynb #bea6f6e7
@@ -213,7 +218,7 @@ def check_input_size(c:Config):
     if c.model is None: return
     ch, s, _ = dataset_shape(c.dataset, c.size)
     try:
-        with torch.device('meta'): get_model(c.model, c.dataset, size=c.size, **c.model_kwargs).eval()(torch.empty(2, ch, s, s))
+        with torch.device('meta'): c.new_model().eval()(torch.empty(2, ch, s, s))
     except (RuntimeError, ValueError) as e:
         raise ConfigError(f"config key 'size': {c.model} cannot take {s} px {c.dataset} images ({e})") from None
 

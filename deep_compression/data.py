@@ -294,15 +294,16 @@ def imagenette_items(
 def imagenette_dls(
     root:str|Path|None=None, bs:int=64, size:int=160, subset=None, valid_subset=None, seed:int=42,
     augment:bool=True, download:bool=True, num_workers:int|None=None, device=None,
+    batch_augment:list|None=None, # the training batches' augmentation after the random-resized crop (default: fastai's `aug_transforms()`)
 )->DataLoaders:
     "Imagenette `DataLoaders`: random-resized-crop + flip/rotate/lighting for training, centre resize for validation."
     path = imagenette_path(root, download)
     items = imagenette_items(path, subset, valid_subset, seed)
     item_tfms = RandomResizedCrop(size, min_scale=0.35) if augment else Resize(size)
-    batch_tfms = [*(aug_transforms() if augment else []), Normalize.from_stats(*imagenet_stats)]
+    aug = (aug_transforms() if batch_augment is None else batch_augment) if augment else []
     db = DataBlock(blocks=(ImageBlock, CategoryBlock), get_items=lambda _: items,
                    splitter=GrandparentSplitter(train_name='train', valid_name='val'),
-                   get_y=imagenette_label, item_tfms=item_tfms, batch_tfms=batch_tfms)
+                   get_y=imagenette_label, item_tfms=item_tfms, batch_tfms=[*aug, Normalize.from_stats(*imagenet_stats)])
     kw = {} if num_workers is None else dict(num_workers=num_workers)
     return db.dataloaders(path, bs=bs, device=device, **kw)
 

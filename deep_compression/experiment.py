@@ -21,12 +21,12 @@ from fastai.callback.core import Callback
 from fastai.learner import Learner, save_model, load_model as load_learner_state
 from .core import atomic_write, cache_dir
 from .data import get_dls
-from .models import get_model, get_learner, compressible_layers, evaluate, load_state, reseed, TableLogger, dataset_shape
+from .models import get_learner, compressible_layers, evaluate, load_state, reseed, TableLogger, dataset_shape
 from .prune import prune_steps, prune_retrain, PruneCallback, GradualPruneCallback, prune_report, adjust_dropout
 from .quantize import quantize_model, half_biases, ShareWeightsCallback, quant_report
 from .format import save_compressed, halved, load_compressed, rebuild_model, accounting, loads, FormatError
 from .config import Config, ConfigError, load_config, parse_config, check_layers, check_input_size
-from .records import make_record, write_record, git_commit, INITS
+from .records import make_record, write_record, write_init_table, git_commit, INITS
 from .distributed import init_distributed, world, is_main, from_main, main_only, check_agreement, DistributedCallback
 
 # %% ../nbs/08_experiment.ipynb #626ef250
@@ -114,7 +114,7 @@ class Experiment:
         if model is None:
             check_input_size(c)
             self.dls = get_dls(c.dataset, bs=c.bs, subset=c.subset, seed=c.seed, size=c.size, download=c.download)
-            model = get_model(c.model, c.dataset, size=c.size, seed=c.seed, **c.model_kwargs)
+            model = c.new_model(seed=c.seed)
         else: self.dls = dls
         self._pristine = copy.deepcopy(model).cpu() if c.model is None else None
         self.work = Path(work) if work else work_dir_for(c, quick, self._pristine, nproc=world(), scale=scale)
@@ -228,7 +228,7 @@ def _encode(exp:Experiment)->dict:
 def new_model(self:Experiment)->nn.Module:
     "A fresh copy of the experiment's architecture, untrained (for a model of one's own: as it was given)."
     c = self.c
-    return get_model(c.model, c.dataset, size=c.size, **c.model_kwargs) if c.model is not None else copy.deepcopy(self._pristine)
+    return c.new_model() if c.model is not None else copy.deepcopy(self._pristine)
 
 def _verify(exp:Experiment)->dict:
     "Decode the file into a fresh model: its weights must equal the quantized model's bit for bit, and so must its error."
@@ -312,6 +312,10 @@ def scale(self:Experiment)->dict:
                 **({'prune_schedule': 'gradual'} if c.prune.schedule == 'gradual' else {}),
                 **({'processes': world()} if world() > 1 else {}))
 
+def _record_dir(exp:Experiment, results:str|Path)->Path:
+    "results/<experiment>[-quick or -scale]: where `exp`'s record goes."
+    return Path(results)/(exp.c.experiment + (f'-{exp.tag}' if exp.tag else ''))
+
 @patch
 def save_record(self:Experiment,
     results:str|Path='results',  # the record goes to results/<experiment>[-quick]/
@@ -319,7 +323,7 @@ def save_record(self:Experiment,
 )->dict:                         # the summary
     "Write the run record of a finished run."
     if 'verify' not in self.stages: raise RuntimeError("the run is not finished: call `run()` first")
-    out = Path(results)/(self.c.experiment + (f'-{self.tag}' if self.tag else ''))
+    out = _record_dir(self, results)
     # wall time: this process's, plus what the stages loaded from the work folder (or the epochs before a resume) took
     earlier = sum(r['wall_s'] for r in self.stages.values() if r.get('resumed')) + getattr(self.learn, 'earlier_s', 0)
     def write():
@@ -391,3 +395,23 @@ def init_table(
             row |= {f'top1_{tag}': e.stages['quantize']['top1_error'], f'top5_{tag}': e.stages['quantize']['top5_error']}
         rows.append(row)
     return rows
+
+# %% ../nbs/08_experiment.ipynb #55873950
+@patch
+def save_init_table(self:Experiment,
+    rows:list,                   # `init_table`'s rows for this experiment
+    results:str|Path='results',  # beside the record: results/<experiment>[-quick]/quantize_inits.json
+)->Path:
+    "Write `rows` as the experiment's quantization-init table, with its scale, its bits and the commit."
+    out = _record_dir(self, results)
+    return write_init_table(out, rows, self.scale(), commit=git_commit(out.parent),
+                            bits=dict(conv=self.c.quantize.conv_bits, fc=self.c.quantize.fc_bits))
+
+@patch
+def reencode(self:Experiment)->str:
+    "Write the file again from the quantize stage's checkpoint (encode and verify run again); its sha256."
+    self.run(until='quantize')
+    (self.work/'model.dcz').unlink(missing_ok=True)
+    for s in ('encode', 'verify'): (self.work/f'{s}.json').unlink(missing_ok=True); self.stages.pop(s, None)
+    self.run()
+    return self.stages['encode']['sha256']

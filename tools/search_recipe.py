@@ -33,6 +33,7 @@ VARIANTS = dict(  # name: (optimizer, lr, weight decay, init, model keyword argu
     vgg_adam1e4=('fused_adam', 1e-4, 1e-4, init_relu, {'wide': True}), vgg_adam3e4=('fused_adam', 3e-4, 1e-4, init_relu, {'wide': True}),
     vggbn_adam1e3=('fused_adam', 1e-3, 1e-4, init_relu, {'bn': True, 'wide': True}),
     vggbn_adam1e4=('fused_adam', 1e-4, 1e-4, init_relu, {'bn': True, 'wide': True}),
+    vggbn_adam3e4=('fused_adam', 3e-4, 1e-4, init_relu, {'bn': True, 'wide': True}),
     vggbn_sgd05=('sgd', 0.05, 5e-4, init_relu, {'bn': True, 'wide': True}))
 
 def search(model:str, size:int, names:list, epochs:int):
