@@ -7,7 +7,7 @@ Docs: https://deep-compression.github.io/deep_compression/records.html.md"""
 # %% auto #0
 __all__ = ['PAPER', 'SEED_PRUNED', 'PAPER_LAYERS', 'ANCHORS', 'NOT_HERE', 'SEED_ROWS', 'INITS', 'SEED_QUANT', 'QUANT_ROWS',
            'table_md', 'stage_table', 'scale_text', 'git_commit', 'environment', 'make_record', 'plot_sizes',
-           'write_record', 'load_records', 'results_table', 'record_md', 'layer_table', 'rate_error_plot',
+           'write_record', 'load_records', 'results_table', 'record_md', 'file_parts', 'layer_table', 'rate_error_plot',
            'seed_tables', 'write_init_table']
 
 # %% ../nbs/07_records.ipynb #0e62cc8b
@@ -185,16 +185,30 @@ def _cells(r:dict, p:tuple|None=None)->dict:
     out = {k: v if isinstance(v, str) else f"{v:.3g}" for k, v in r.items()}
     return out if p is None else {k: f"{v} ({q})" for (k, v), q in zip(out.items(), p)}
 
+def _kind(l:dict)->str|None:
+    "'conv' or 'fc' for a shared weight tensor of a file's accounting, by its shape; None for any other tensor."
+    if not (l['name'].endswith('weight') and 'k' in l and 'x' in l['shape']): return None
+    return 'conv' if l['shape'].count('x') == 3 else 'fc'
+
+def file_parts(path:str|Path)->dict:
+    "The record's file bytes by kind of tensor: shared conv and fc weights, batch norm, other fp32 tensors (biases), header."
+    acc = json.loads((Path(path)/'record.json').read_text())['stages']['encode']['accounting']
+    bn = {l['name'].rsplit('.', 1)[0] for l in acc['layers'] if l['name'].endswith('running_mean')}
+    part = lambda l: (f"{_kind(l)} weights" if _kind(l) else 'batch norm' if l['name'].rsplit('.', 1)[0] in bn else 'other tensors')
+    out = {}
+    for l in acc['layers']: out[part(l)] = out.get(part(l), 0) + l['file_B']
+    return out | {'header': acc['file_bytes'] - sum(out.values())}
+
 def layer_table(
     path:str|Path,             # a run record (a folder under `results/`)
     paper:list|None|bool=True, # the paper's rows to put beside ours; True: `PAPER_LAYERS` of the record's model, if any
 )->pd.DataFrame:               # a row per compressed weight tensor, the conv and fc weights together, the total
     "The record's file, layer by layer, in the columns of the paper's Tables 4 and 5."
     rec = json.loads((Path(path)/'record.json').read_text()); acc = rec['stages']['encode']['accounting']
-    ws = [l for l in acc['layers'] if l['name'].endswith('weight') and 'k' in l and 'x' in l['shape']]
+    ws = [l for l in acc['layers'] if _kind(l)]
     n = {'conv': 0, 'fc': 0}; names = []
     for l in ws:  # paper-style names in module order, as `02_prune.layer_labels` gives them
-        kind = 'conv' if l['shape'].count('x') == 3 else 'fc'; n[kind] += 1; names.append(f"{kind}{n[kind]}")
+        n[_kind(l)] += 1; names.append(f"{_kind(l)}{n[_kind(l)]}")
     rows = [_layer_row(nm, [l], l['dense_B'], l['quant_B'], l['file_B']) for nm, l in zip(names, ws)]
     groups = {g: [l for nm, l in zip(names, ws) if nm.startswith(g)] for g in ('conv', 'fc')}
     subs = [_layer_row(f"all {g}", ls, *(sum(l[b] for l in ls) for b in ('dense_B', 'quant_B', 'file_B'))) for g, ls in groups.items() if ls]
