@@ -67,6 +67,7 @@ class Config:
     download:bool = True           # download missing data (torchvision / fastai) when there is network
     opt:str = 'adam'               # optimizer of every fit: 'adam' (fastai's), 'fused_adam' (the same update, one fused kernel), 'sgd' (fused, momentum)
     precision:str = 'float32'      # 'bfloat16': mixed precision (`Autocast`), for GPUs and CPUs with native bfloat16
+    augment:bool|str = True        # training augmentation: true (the dataset's usual; none for MNIST), false, or 'shift' (random shifts of up to 2 px; MNIST, CIFAR)
     train:TrainCfg = field(default_factory=TrainCfg)
     prune:PruneCfg = field(default_factory=PruneCfg)
     quantize:QuantizeCfg = field(default_factory=QuantizeCfg)
@@ -137,6 +138,8 @@ def _check_ranges(c:Config):
     _need(c.bs > 0, 'bs', '> 0', c.bs)
     _need(c.opt in OPTIMIZERS, 'opt', ' or '.join(map(repr, OPTIMIZERS)), c.opt)
     _need(c.precision in ('float32', 'bfloat16'), 'precision', "'float32' or 'bfloat16'", c.precision)
+    _need(isinstance(c.augment, bool) or (c.augment == 'shift' and c.dataset != 'imagenette'), 'augment',
+          "true, false or 'shift' ('shift': MNIST and CIFAR only)", c.augment)
     for n, o in c.scales.items(): _need(_simple(n) and n != 'quick' and isinstance(o, dict), f'scales.{n}', "overrides {key: value} under a simple name other than 'quick'", o)
     if isinstance(c.subset, float): _need(0 < c.subset <= 1, 'subset', 'a fraction in (0, 1] or a count >= 1', c.subset)
     if isinstance(c.subset, int): _need(c.subset >= 1, 'subset', 'a fraction in (0, 1] or a count >= 1', c.subset)

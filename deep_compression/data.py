@@ -449,7 +449,7 @@ def get_dls(
     valid_subset:float|int|None=None, # a different subset for the validation split (default: `subset`)
     seed:int=42,                # seed of the subset (shuffling follows fastai's `set_seed`)
     root:str|Path|None=None,    # data root (default: `$DEEP_COMPRESSION_DATA`)
-    augment:bool=True,          # the usual training augmentation (none for MNIST, as in the paper)
+    augment:bool|str=True,      # True: the dataset's usual training augmentation (none for MNIST, as in the paper); 'shift': random shifts of up to 2 px, no flip (MNIST, CIFAR)
     download:bool=True,         # download missing files through torchvision / fastai
     num_workers:int|None=None,  # loader workers (Imagenette only)
     device=None,                # default: the GPU if there is one
@@ -459,7 +459,9 @@ def get_dls(
     "fastai `DataLoaders` for one of the project's datasets."
     name = name.lower()
     if name not in DATASETS: raise ValueError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}")
+    if not (isinstance(augment, bool) or augment == 'shift'): raise ValueError(f"augment must be True, False or 'shift', got {augment!r}")
     if name == 'imagenette':
+        if augment == 'shift': raise ValueError("augment='shift' is for MNIST and CIFAR; Imagenette's augmentation is a random-resized crop and flip")
         if loader == 'files':
             if holdout is not None: raise ValueError("holdout needs loader='tensors' for Imagenette")
             return imagenette_dls(root, bs, size or 160, subset, valid_subset, seed, augment, download, num_workers, device)
@@ -478,6 +480,7 @@ def get_dls(
     it = stratified_subset(yt.numpy(), subset, seed)
     iv = stratified_subset(yv.numpy(), subset if valid_subset is None else valid_subset, seed)
     dls = tensor_dls((xt[it], xv[iv]), (yt[it], yv[iv]), vocab, stats, bs=bs, size=size,
-                     augment=augment and name.startswith('cifar'), device=device)
-    dls.source = _source(name, root) + (f"; validation: {holdout:.0%} of the training split held out, not the test set" if holdout else '')
+                     augment=PadCropFlip(pad=2, flip=False) if augment == 'shift' else augment and name.startswith('cifar'), device=device)
+    dls.source = (_source(name, root) + ('; training batches shifted at random by up to 2 px' if augment == 'shift' else '')
+                  + (f"; validation: {holdout:.0%} of the training split held out, not the test set" if holdout else ''))
     return dls

@@ -38,7 +38,7 @@ def short_path(p:str|Path)->str:
     return str(p)
 
 # %% ../nbs/08_experiment.ipynb #2e9ba418
-_LATER = {'opt': 'adam', 'precision': 'float32', 'model_kwargs': {}}  # keys added after the first records: counted only when set, so older work folders keep their names
+_LATER = {'opt': 'adam', 'precision': 'float32', 'model_kwargs': {}, 'augment': True}  # keys added after the first records: counted only when set, so older work folders keep their names
 
 def config_key(c:Config, model:nn.Module|None=None)->str:
     "A short hash of everything in `c` that changes the result (and of `model`'s structure and weights, when given)."
@@ -113,7 +113,7 @@ class Experiment:
         self.show = (sys.stdout.isatty() if show_progress is None else show_progress) and is_main()
         if model is None:
             check_input_size(c)
-            self.dls = get_dls(c.dataset, bs=c.bs, subset=c.subset, seed=c.seed, size=c.size, download=c.download)
+            self.dls = get_dls(c.dataset, bs=c.bs, subset=c.subset, seed=c.seed, size=c.size, download=c.download, augment=c.augment)
             model = c.new_model(seed=c.seed)
         else: self.dls = dls
         self._pristine = copy.deepcopy(model).cpu() if c.model is None else None
@@ -403,15 +403,18 @@ def save_init_table(self:Experiment,
     results:str|Path='results',  # beside the record: results/<experiment>[-quick]/quantize_inits.json
 )->Path:
     "Write `rows` as the experiment's quantization-init table, with its scale, its bits and the commit."
-    out = _record_dir(self, results)
-    return write_init_table(out, rows, self.scale(), commit=git_commit(out.parent),
-                            bits=dict(conv=self.c.quantize.conv_bits, fc=self.c.quantize.fc_bits))
+    out, q = _record_dir(self, results), self.c.quantize
+    bits = dict(all=q.bits) if isinstance(q.bits, int) else dict(conv=q.conv_bits, fc=q.fc_bits, **({'layers': q.bits} if q.bits else {}))
+    return write_init_table(out, rows, self.scale(), commit=git_commit(out.parent), bits=bits)
 
 @patch
 def reencode(self:Experiment)->str:
     "Write the file again from the quantize stage's checkpoint (encode and verify run again); its sha256."
-    self.run(until='quantize')
+    q = STAGES[STAGE_NAMES.index('quantize')]
+    if 'quantize' not in self.stages:
+        if not _done(self, q): raise FileNotFoundError(f"no quantize stage in {short_path(self.work)}: run the experiment first")
+        self.stage(q)  # its checkpoint alone: the file needs neither the reference's nor the pruned model's
     (self.work/'model.dcz').unlink(missing_ok=True)
-    for s in ('encode', 'verify'): (self.work/f'{s}.json').unlink(missing_ok=True); self.stages.pop(s, None)
-    self.run()
+    for s in STAGES[STAGE_NAMES.index('encode'):]:
+        (self.work/f'{s.name}.json').unlink(missing_ok=True); self.stages.pop(s.name, None); self.stage(s)
     return self.stages['encode']['sha256']

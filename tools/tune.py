@@ -60,7 +60,7 @@ def main(
     c = asdict(load_config(config, overrides=json.loads(overrides) if overrides else None))
     c['prune'].update(json.loads(prune))
     if quantize: c['quantize'].update(json.loads(quantize))
-    dls = get_dls(c['dataset'], bs=c['bs'], seed=c['seed'], size=c['size'], subset=c['subset'], holdout=0.1,
+    dls = get_dls(c['dataset'], bs=c['bs'], seed=c['seed'], size=c['size'], subset=c['subset'], holdout=0.1, augment=c['augment'],
                   valid_subset=None if c['subset'] is None else 1.0)  # a subset trains on less, validates on all the held-out images
     root = cache_dir()/'runs'/(f'{config}-holdout' + (f"-{hashlib.sha1(overrides.encode()).hexdigest()[:8]}" if overrides else ''))
     work, ref = root/name, root/'reference'
