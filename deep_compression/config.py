@@ -17,6 +17,7 @@ import torch
 from .models import OPTIMIZERS, MODELS, DATASET_SHAPES, TORCHVISION, torchvision_models, get_model, dataset_shape
 from .prune import layer_settings
 from .format import check_kwargs, FormatError
+from .data import augment_ok
 
 # %% ../nbs/06_config.ipynb #5684e393
 class ConfigError(ValueError):
@@ -138,7 +139,7 @@ def _check_ranges(c:Config):
     _need(c.bs > 0, 'bs', '> 0', c.bs)
     _need(c.opt in OPTIMIZERS, 'opt', ' or '.join(map(repr, OPTIMIZERS)), c.opt)
     _need(c.precision in ('float32', 'bfloat16'), 'precision', "'float32' or 'bfloat16'", c.precision)
-    _need(isinstance(c.augment, bool) or (c.augment == 'shift' and c.dataset != 'imagenette'), 'augment',
+    _need(augment_ok(c.augment, c.dataset), 'augment',
           "true, false or 'shift' ('shift': MNIST and CIFAR only)", c.augment)
     for n, o in c.scales.items(): _need(_simple(n) and n != 'quick' and isinstance(o, dict), f'scales.{n}', "overrides {key: value} under a simple name other than 'quick'", o)
     if isinstance(c.subset, float): _need(0 < c.subset <= 1, 'subset', 'a fraction in (0, 1] or a count >= 1', c.subset)

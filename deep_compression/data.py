@@ -10,7 +10,7 @@ __all__ = ['MNIST_STATS', 'CIFAR100_STATS', 'IMAGENETTE_DIRS', 'IMAGENETTE_CLASS
            'TensorDataset', 'PlainBatch', 'ByteNormalize', 'TensorDL', 'PadCropFlip', 'ResizeBatch',
            'RandomResizedCropFlip', 'tensor_dls', 'load_mnist', 'load_cifar100', 'write_cifar100_format',
            'imagenette_path', 'imagenette_label', 'imagenette_items', 'imagenette_dls', 'decode_images',
-           'load_imagenette', 'cifar10_source', 'load_cifar10', 'holdout_split', 'get_dls']
+           'load_imagenette', 'cifar10_source', 'load_cifar10', 'holdout_split', 'augment_ok', 'get_dls']
 
 # %% ../nbs/00_data.ipynb #cd3b531f
 import os, pickle, functools, hashlib, json, math, warnings
@@ -441,6 +441,10 @@ def holdout_split(
     hold = stratified_subset(y, float(holdout), seed)
     return np.setdiff1d(np.arange(len(y)), hold), hold
 
+def augment_ok(augment, dataset:str|None)->bool:
+    "Whether `get_dls` can give `dataset` this `augment`: True, False, or 'shift' (MNIST and CIFAR only)."
+    return isinstance(augment, bool) or (augment == 'shift' and dataset != 'imagenette')
+
 def get_dls(
     name:str,                   # 'mnist', 'cifar10', 'cifar100' or 'imagenette'
     bs:int=256,                 # batch size (validation batches are twice as large for in-memory data)
@@ -459,9 +463,8 @@ def get_dls(
     "fastai `DataLoaders` for one of the project's datasets."
     name = name.lower()
     if name not in DATASETS: raise ValueError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}")
-    if not (isinstance(augment, bool) or augment == 'shift'): raise ValueError(f"augment must be True, False or 'shift', got {augment!r}")
+    if not augment_ok(augment, name): raise ValueError(f"augment must be True, False or 'shift' ('shift': MNIST and CIFAR only), got {augment!r}")
     if name == 'imagenette':
-        if augment == 'shift': raise ValueError("augment='shift' is for MNIST and CIFAR; Imagenette's augmentation is a random-resized crop and flip")
         if loader == 'files':
             if holdout is not None: raise ValueError("holdout needs loader='tensors' for Imagenette")
             return imagenette_dls(root, bs, size or 160, subset, valid_subset, seed, augment, download, num_workers, device)
