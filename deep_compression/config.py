@@ -17,7 +17,7 @@ import torch
 from .models import OPTIMIZERS, MODELS, DATASET_SHAPES, TORCHVISION, torchvision_models, get_model, dataset_shape
 from .prune import layer_settings
 from .format import check_kwargs, FormatError
-from .data import augment_ok
+from .core import augment_ok
 
 # %% ../nbs/06_config.ipynb #5684e393
 class ConfigError(ValueError):

@@ -10,7 +10,7 @@ __all__ = ['MNIST_STATS', 'CIFAR100_STATS', 'IMAGENETTE_DIRS', 'IMAGENETTE_CLASS
            'TensorDataset', 'PlainBatch', 'ByteNormalize', 'TensorDL', 'PadCropFlip', 'ResizeBatch',
            'RandomResizedCropFlip', 'tensor_dls', 'load_mnist', 'load_cifar100', 'write_cifar100_format',
            'imagenette_path', 'imagenette_label', 'imagenette_items', 'imagenette_dls', 'decode_images',
-           'load_imagenette', 'cifar10_source', 'load_cifar10', 'holdout_split', 'augment_ok', 'get_dls']
+           'load_imagenette', 'cifar10_source', 'load_cifar10', 'holdout_split', 'get_dls']
 
 # %% ../nbs/00_data.ipynb #cd3b531f
 import os, pickle, functools, hashlib, json, math, warnings
@@ -30,7 +30,7 @@ from fastai.torch_core import TensorImage, TensorCategory, default_device
 from fasttransform import Transform, ItemTransform
 from torch import Tensor, tensor
 from PIL import Image
-from .core import cache_dir
+from .core import cache_dir, augment_ok
 
 # %% ../nbs/00_data.ipynb #00df2362
 def data_root(
@@ -440,10 +440,6 @@ def holdout_split(
     if not 0 < holdout < 1: raise ValueError(f"holdout must be a fraction in (0, 1), got {holdout}")
     hold = stratified_subset(y, float(holdout), seed)
     return np.setdiff1d(np.arange(len(y)), hold), hold
-
-def augment_ok(augment, dataset:str|None)->bool:
-    "Whether `get_dls` can give `dataset` this `augment`: True, False, or 'shift' (MNIST and CIFAR only)."
-    return isinstance(augment, bool) or (augment == 'shift' and dataset != 'imagenette')
 
 def get_dls(
     name:str,                   # 'mnist', 'cifar10', 'cifar100' or 'imagenette'
