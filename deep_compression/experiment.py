@@ -310,7 +310,6 @@ def scale(self:Experiment)->dict:
                 prune_rounds=c.prune.rounds, prune_epochs_per_round=c.prune.epochs, finetune_epochs=c.quantize.epochs,
                 data=getattr(self.dls, 'source', None),  # the files read, when the loader says (e.g. a JPEG copy)
                 **({'prune_schedule': 'gradual'} if c.prune.schedule == 'gradual' else {}),
-                **({'augment': c.augment} if c.augment is not True else {}),  # only where it is not the dataset's usual one
                 **({'processes': world()} if world() > 1 else {}))
 
 def _record_dir(exp:Experiment, results:str|Path)->Path:
