@@ -69,6 +69,7 @@ class Config:
     opt:str = 'adam'               # optimizer of every fit: 'adam' (fastai's), 'fused_adam' (the same update, one fused kernel), 'sgd' (fused, momentum)
     precision:str = 'float32'      # 'bfloat16': mixed precision (`Autocast`), for GPUs and CPUs with native bfloat16
     augment:bool|str = True        # training augmentation: true (the dataset's usual; none for MNIST), false, or 'shift' (random shifts of up to 2 px; MNIST, CIFAR)
+    validate_epochs:bool = True    # validate after every training epoch; false skips it (the log's only use: stage errors are measured after each stage)
     train:TrainCfg = field(default_factory=TrainCfg)
     prune:PruneCfg = field(default_factory=PruneCfg)
     quantize:QuantizeCfg = field(default_factory=QuantizeCfg)

@@ -21,7 +21,7 @@ from fastai.callback.core import Callback
 from fastai.learner import Learner, save_model, load_model as load_learner_state
 from .core import atomic_write, cache_dir
 from .data import get_dls
-from .models import get_learner, compressible_layers, evaluate, load_state, reseed, TableLogger, dataset_shape
+from .models import get_learner, compressible_layers, evaluate, load_state, reseed, TableLogger, SkipValidation, dataset_shape
 from .prune import prune_steps, prune_retrain, PruneCallback, GradualPruneCallback, prune_report, adjust_dropout
 from .quantize import quantize_model, half_biases, ShareWeightsCallback, quant_report
 from .format import save_compressed, halved, load_compressed, rebuild_model, accounting, loads, FormatError
@@ -42,7 +42,7 @@ _LATER = {'opt': 'adam', 'precision': 'float32', 'model_kwargs': {}, 'augment': 
 
 def config_key(c:Config, model:nn.Module|None=None)->str:
     "A short hash of everything in `c` that changes the result (and of `model`'s structure and weights, when given)."
-    d = {k: v for k, v in asdict(c).items() if k not in ('quick', 'scales', 'scale') and _LATER.get(k, ()) != v}
+    d = {k: v for k, v in asdict(c).items() if k not in ('quick', 'scales', 'scale', 'validate_epochs') and _LATER.get(k, ()) != v}
     h = hashlib.sha1(json.dumps(d, sort_keys=True).encode())
     for k, v in (model.state_dict().items() if model is not None else []):
         h.update(f"{k}{tuple(v.shape)}{v.dtype}".encode()); h.update(v.detach().cpu().contiguous().view(-1).view(torch.uint8).numpy().tobytes())
@@ -120,6 +120,7 @@ class Experiment:
         self.work = Path(work) if work else work_dir_for(c, quick, self._pristine, nproc=world(), scale=scale)
         self.learn = get_learner(self.dls, model, wd=c.train.wd, cbs=None if self.show else TableLogger(), opt=c.opt, precision=c.precision)
         if world() > 1: self.learn.add_cb(DistributedCallback())
+        if not c.validate_epochs: self.learn.add_cb(SkipValidation())  # every stage's error is measured after it anyway
         if tensorboard and is_main(): self.learn.add_cb(_tensorboard(self.work/'tensorboard'))
 
 # %% ../nbs/08_experiment.ipynb #81fd6f0d

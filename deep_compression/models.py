@@ -8,7 +8,7 @@ Docs: https://deep-compression.github.io/deep_compression/models.html.md"""
 __all__ = ['DATASET_SHAPES', 'VGG16_CFG', 'MODELS', 'TORCHVISION', 'OPTIMIZERS', 'dataset_shape', 'lenet300', 'n_params',
            'lenet5', 'init_relu', 'alexnet', 'vgg16', 'torchvision_models', 'get_model', 'compressible_layers',
            'load_state', 'model_summary', 'CrossEntropy', 'FusedOptimizer', 'FusedAdam', 'FusedSGD', 'Autocast',
-           'top5_accuracy', 'get_learner', 'evaluate', 'TableLogger', 'reseed', 'train_reference']
+           'top5_accuracy', 'get_learner', 'evaluate', 'TableLogger', 'SkipValidation', 'reseed', 'train_reference']
 
 # %% ../nbs/01_models.ipynb #f6061491
 import contextlib, random, time
@@ -16,7 +16,7 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 from fastai.imports import noop  # the one `Learner.no_logging` installs (not fastcore's)
-from fastai.callback.core import Callback
+from fastai.callback.core import Callback, CancelValidException
 from fastai.learner import Learner
 from fastai.metrics import accuracy, top_k_accuracy
 from fastai.optimizer import Adam, OptimWrapper
@@ -260,6 +260,16 @@ class TableLogger(Callback):
     def after_fit(self):
         "Give the logger back."
         self.learn.logger = self.old
+
+# %% ../nbs/01_models.ipynb #610a6682
+class SkipValidation(Callback):
+    "Skip the validation pass after each training epoch (measure errors apart, e.g. with `evaluate`); logged rows show '–'."
+    order = 0  # after `TrainEvalCallback` has put the model in eval mode, before `Recorder` resets its metrics
+    def before_validate(self): raise CancelValidException
+    def after_cancel_validate(self):
+        "Fill the validation columns of this epoch's row, so that the table stays aligned."
+        r = self.recorder
+        r.log += ['–'] * (len(r.metric_names) - len(r.log) - int(r.add_time))
 
 # %% ../nbs/01_models.ipynb #9e4682c2
 def reseed(dls, seed:int):
