@@ -1,4 +1,4 @@
-"""Small helpers the chapters share: a write that never leaves half a file, the cache folder, and the timing used by every benchmark.
+"""Small helpers the chapters share: a write that never leaves half a file, the cache folder, the timing used by every benchmark, and the augmentation names the loaders accept.
 
 Docs: https://deep-compression.github.io/deep_compression/core.html.md"""
 
