@@ -7,7 +7,7 @@ Docs: https://deep-compression.github.io/deep_compression/inference.html.md"""
 # %% auto #0
 __all__ = ['UINTS', 'U', 'M8', 'M16', 'PAR_WORK', 'KERNELS', 'narrow_uint', 'csr_arrays', 'CompressedLinear', 'spmm_t', 'best_of',
            'tune', 'CompressedConv2d', 'kept_weights', 'compressed_model', 'load_compressed_model', 'memory_report',
-           'latency', 'evaluate_compressed']
+           'latency', 'evaluate_compressed', 'pruned_layer', 'bench_layer', 'bench_run']
 
 # %% ../nbs/09_inference.ipynb #16dfb73b
 import math, random, statistics
@@ -22,6 +22,7 @@ from .core import timings
 from .huffman import HuffmanCode, FormatError, need
 from .format import parse, loads, tensor_from_bytes, check_arch, model_for, rebuild_model, _build
 from .models import compressible_layers, evaluate
+from .quantize import quantize_layer
 from .data import get_dls
 
 # %% ../nbs/09_inference.ipynb #d7fd0e92
@@ -453,3 +454,45 @@ def evaluate_compressed(
     x = dls.valid.one_batch()[0][:1].cpu()
     return dict(file=str(p), file_bytes=len(data), **res, weight_bytes=int(mr.weight_B + mr.kept_dense_B), dense_weight_bytes=int(mr.dense_B),
                 latency_s=latency(m, x, reps), dense_latency_s=latency(dense, x, reps))
+
+# %% ../nbs/09_inference.ipynb #6bed4b25
+def pruned_layer(n_in:int, n_out:int, density:float, bits:int=5, seed:int=0)->nn.Linear:
+    "A random `nn.Linear` keeping its `density` largest-magnitude weights, weight-shared to 2**bits centroids."
+    torch.manual_seed(seed); m = nn.Linear(n_in, n_out); w = m.weight.data
+    thr = w.abs().flatten().kthvalue(w.numel() - round(density*w.numel())).values
+    m.register_buffer('weight_mask', w.abs() > thr); w *= m.weight_mask
+    return quantize_layer(m, bits)
+
+def bench_layer(m:nn.Linear, l:CompressedLinear, bs:int, reps:int)->dict:
+    "Best-of-`reps` seconds of every way to compute `m`'s layer on a random batch of `bs`."
+    x, w, b = torch.randn(bs, m.in_features), m.weight.data, m.bias.data
+    tcsr, scsr, xn = w.to_sparse_csr(), sp.csr_matrix(w.numpy()), x.numpy()
+    fs = {'dense': lambda: F.linear(x, w, b), 'torch.sparse': lambda: torch.sparse.mm(tcsr, x.T).T + b,
+          'scipy.sparse': lambda: torch.from_numpy(scsr @ xn.T).T + b}
+    for k in ('numba', 'torch', 'scipy', 'auto'): fs[f"ours-{k}"] = (lambda k=k: (setattr(l, 'kernel', k), l(x)))
+    t = best_of(fs, reps)
+    l.kernel = 'auto'; return t
+
+def bench_run(
+    specs:dict,           # {name: (in, out, density)}
+    threads=(1, 2),       # torch thread counts (numba follows)
+    bss=(1, 64),          # batch sizes
+    reps1:int=30,         # rounds at batch size 1 (a call is short: more rounds)
+    reps:int=10,          # rounds at the other batch sizes
+)->list:                  # rows: threads, layer, bs, the kernel `auto` ran, every way's best time in µs
+    "One process's benchmark of `CompressedLinear` (after `tune`) against dense and plain sparse products."
+    layers = {n: pruned_layer(*s) for n,s in specs.items()}
+    clayers = {n: CompressedLinear.from_quantized(m) for n,m in layers.items()}
+    rows, n0 = [], torch.get_num_threads()
+    try:
+        for th in threads:
+            torch.set_num_threads(th)
+            for n, l in clayers.items():
+                tune(l, bss=bss, reps=20)
+                for bs in bss:
+                    t = bench_layer(layers[n], l, bs, reps=reps1 if bs == 1 else reps)
+                    need((torch.get_num_threads(), numba.get_num_threads()) == (th, th), "torch and numba thread counts differ")
+                    rows.append(dict(threads=th, layer=n, bs=bs, kernel=l.kernel_for(bs), **{k: v*1e6 for k,v in t.items()}))
+                l.forget_dense()
+    finally: torch.set_num_threads(n0)
+    return rows
