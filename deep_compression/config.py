@@ -82,6 +82,11 @@ class Config:
         if self.model is None: raise ConfigError("config key 'model' is null: the model was given as an object")
         return get_model(self.model, self.dataset, size=self.size, **self.model_kwargs, **kwargs)
 
+    def dls_kwargs(self)->dict:
+        "The `get_dls(dataset, **kwargs)` arguments this config sets: one place for `Experiment` and the tuning tool."
+        return dict(bs=self.bs, subset=self.subset, seed=self.seed, size=self.size, download=self.download, augment=self.augment)
+
+
 # %% ../nbs/06_config.ipynb #de9cf021
 _WHAT = {int: 'an integer', float: 'a number', str: 'a string', bool: 'true or false', type(None): 'null'}
 

@@ -113,7 +113,7 @@ class Experiment:
         self.show = (sys.stdout.isatty() if show_progress is None else show_progress) and is_main()
         if model is None:
             check_input_size(c)
-            self.dls = get_dls(c.dataset, bs=c.bs, subset=c.subset, seed=c.seed, size=c.size, download=c.download, augment=c.augment)
+            self.dls = get_dls(c.dataset, **c.dls_kwargs())
             model = c.new_model(seed=c.seed)
         else: self.dls = dls
         self._pristine = copy.deepcopy(model).cpu() if c.model is None else None

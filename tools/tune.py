@@ -57,11 +57,11 @@ def main(
     levels:str=None,    # with --sensitivity: the sparsities to sweep, comma-separated (default: 03's `SPARSITIES`)
 ):
     "Run one held-out tuning variant of `config` and write its record to results/tuning/."
-    c = asdict(load_config(config, overrides=json.loads(overrides) if overrides else None))
+    cfg = load_config(config, overrides=json.loads(overrides) if overrides else None); c = asdict(cfg)
     c['prune'].update(json.loads(prune))
     if quantize: c['quantize'].update(json.loads(quantize))
-    dls = get_dls(c['dataset'], bs=c['bs'], seed=c['seed'], size=c['size'], subset=c['subset'], holdout=0.1, augment=c['augment'],
-                  valid_subset=None if c['subset'] is None else 1.0)  # a subset trains on less, validates on all the held-out images
+    dls = get_dls(cfg.dataset, **cfg.dls_kwargs(), holdout=0.1,
+                  valid_subset=None if cfg.subset is None else 1.0)  # a subset trains on less, validates on all the held-out images
     root = cache_dir()/'runs'/(f'{config}-holdout' + (f"-{hashlib.sha1(overrides.encode()).hexdigest()[:8]}" if overrides else ''))
     work, ref = root/name, root/'reference'
     pkey = hashlib.sha1(json.dumps(c['prune'], sort_keys=True).encode()).hexdigest()[:10]
