@@ -86,7 +86,6 @@ class Config:
         "The `get_dls(dataset, **kwargs)` arguments this config sets: one place for `Experiment` and the tuning tool."
         return dict(bs=self.bs, subset=self.subset, seed=self.seed, size=self.size, download=self.download, augment=self.augment)
 
-
 # %% ../nbs/06_config.ipynb #de9cf021
 _WHAT = {int: 'an integer', float: 'a number', str: 'a string', bool: 'true or false', type(None): 'null'}
 
