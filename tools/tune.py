@@ -2,7 +2,8 @@
 
     python tools/tune.py CONFIG NAME                                  # the config's own prune section
     python tools/tune.py CONFIG NAME '{"schedule": "gradual", ...}'   # a candidate `prune` section (merged into the config's)
-    python tools/tune.py CONFIG NAME PRUNE '{"fc_bits": 4}'           # ... and a candidate `quantize` section (runs it too)
+    python tools/tune.py CONFIG NAME PRUNE '{"fc_bits": 4}'           # ... and a candidate `quantize` section (runs it too,
+                                                                      #     and writes the file: its rate is in the record)
     python tools/tune.py CONFIG NAME PRUNE --bits 0.1                 # ... or: the per-layer bits sweep of the pruned model,
                                                                       #     and the cheapest bits within 0.1 points in total
     python tools/tune.py CONFIG NAME --sensitivity 9                  # the reference alone, then Han's per-layer pruning
@@ -45,6 +46,10 @@ def _sensitivity(exp:Experiment, rate:float, levels=SPARSITIES)->dict:
     return dict(rate=rate, baseline=s.baseline, plan=plan, plan_rate=s.rate(plan), wall_s=round(s.wall_s, 1),
                 curves=s.df.to_dict('records'))
 
+def _rate(exp:Experiment)->float:
+    "Dense fp32 bytes over the bytes of the file the encode stage wrote."
+    acc = exp.stages['encode']['accounting']; return acc['dense_bytes']/acc['file_bytes']
+
 @call_parse(pos=['prune', 'quantize'])
 def main(
     config:str,        # a packaged config's name
@@ -71,7 +76,7 @@ def main(
     exp = Experiment.from_model(get_model(c['model'], c['dataset'], size=c['size'], seed=c['seed'], **c['model_kwargs']), dls, experiment=f'{config}-holdout',
                                 work=work, show_progress=False, seed=c['seed'], train=c['train'], prune=c['prune'],
                                 quantize=c['quantize'], opt=c['opt'], precision=c['precision'])
-    exp.run(until='quantize' if quantize else 'reference' if sensitivity else 'prune')
+    exp.run(until='encode' if quantize else 'reference' if sensitivity else 'prune')  # encode: the file's bytes, the rate to tune for
     for d, stage in ((ref, 'reference'), (pdir, 'prune')):
         d.mkdir(parents=True, exist_ok=True); _copy(work, d, stage)
     sweep = _bits(exp, bits) if bits is not None and not quantize else None
@@ -90,5 +95,5 @@ def main(
                           f"sparsities reaching {sensitivity}x: {sens['plan']}; written to {out}")
     p = exp.stages['prune']
     print(f"{config} {name}: held-out top-1 error: reference {exp.stages['reference']['top1_error']:.2f}%, pruned {p['top1_error']:.2f}% "
-          f"at {p['rate']:.1f}×" + (f", quantized {exp.stages['quantize']['top1_error']:.2f}%" if quantize else '')
+          f"at {p['rate']:.1f}×" + (f", quantized {exp.stages['quantize']['top1_error']:.2f}%, file {_rate(exp):.1f}× smaller than dense fp32" if quantize else '')
           + (f"; bits within {bits} points: {sweep['plan']}" if sweep else '') + f"; written to {out}")
