@@ -46,10 +46,6 @@ def _sensitivity(exp:Experiment, rate:float, levels=SPARSITIES)->dict:
     return dict(rate=rate, baseline=s.baseline, plan=plan, plan_rate=s.rate(plan), wall_s=round(s.wall_s, 1),
                 curves=s.df.to_dict('records'))
 
-def _rate(exp:Experiment)->float:
-    "Dense fp32 bytes over the bytes of the file the encode stage wrote."
-    acc = exp.stages['encode']['accounting']; return acc['dense_bytes']/acc['file_bytes']
-
 @call_parse(pos=['prune', 'quantize'])
 def main(
     config:str,        # a packaged config's name
@@ -95,5 +91,5 @@ def main(
                           f"sparsities reaching {sensitivity}x: {sens['plan']}; written to {out}")
     p = exp.stages['prune']
     print(f"{config} {name}: held-out top-1 error: reference {exp.stages['reference']['top1_error']:.2f}%, pruned {p['top1_error']:.2f}% "
-          f"at {p['rate']:.1f}×" + (f", quantized {exp.stages['quantize']['top1_error']:.2f}%, file {_rate(exp):.1f}× smaller than dense fp32" if quantize else '')
+          f"at {p['rate']:.1f}×" + (f", quantized {exp.stages['quantize']['top1_error']:.2f}%, file {exp.stages['encode']['accounting']['rate']:.1f}× smaller than dense fp32" if quantize else '')
           + (f"; bits within {bits} points: {sweep['plan']}" if sweep else '') + f"; written to {out}")
