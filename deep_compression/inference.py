@@ -7,10 +7,10 @@ Docs: https://deep-compression.github.io/deep_compression/inference.html.md"""
 # %% auto #0
 __all__ = ['UINTS', 'U', 'M8', 'M16', 'PAR_WORK', 'KERNELS', 'narrow_uint', 'csr_arrays', 'CompressedLinear', 'spmm_t', 'best_of',
            'tune', 'CompressedConv2d', 'kept_weights', 'compressed_model', 'load_compressed_model', 'memory_report',
-           'latency', 'evaluate_compressed', 'pruned_layer', 'bench_layer', 'bench_run']
+           'latency', 'evaluate_compressed', 'pruned_layer', 'bench_pair', 'bench_layer', 'bench_run']
 
 # %% ../nbs/09_inference.ipynb #16dfb73b
-import math, random, statistics
+import functools, math, random, statistics
 from pathlib import Path
 import numpy as np, pandas as pd, torch, numba
 import scipy.sparse as sp
@@ -20,8 +20,9 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 from .core import timings
 from .huffman import HuffmanCode, FormatError, need
-from .format import parse, loads, tensor_from_bytes, check_arch, model_for, rebuild_model, _build
+from .format import parse, loads, tensor_from_bytes, check_arch, model_for, rebuild_model, _build, load_model
 from .models import compressible_layers, evaluate
+from .prune import sparsity_mask, set_mask
 from .quantize import quantize_layer
 from .data import get_dls
 
@@ -458,10 +459,17 @@ def evaluate_compressed(
 # %% ../nbs/09_inference.ipynb #6bed4b25
 def pruned_layer(n_in:int, n_out:int, density:float, bits:int=5, seed:int=0)->nn.Linear:
     "A random `nn.Linear` keeping its `density` largest-magnitude weights, weight-shared to 2**bits centroids."
-    torch.manual_seed(seed); m = nn.Linear(n_in, n_out); w = m.weight.data
-    thr = w.abs().flatten().kthvalue(w.numel() - round(density*w.numel())).values
-    m.register_buffer('weight_mask', w.abs() > thr); w *= m.weight_mask
-    return quantize_layer(m, bits)
+    torch.manual_seed(seed); m = nn.Linear(n_in, n_out)
+    return quantize_layer(set_mask(m, sparsity_mask(m.weight, 1 - density)), bits)
+
+@functools.lru_cache(maxsize=1)
+def _file_forms(f:str)->tuple: return load_model(f).eval(), load_compressed_model(f)
+
+def bench_pair(spec)->tuple:
+    "The `nn.Linear` and the `CompressedLinear` of a benchmark `spec`: `(in, out, density)` for `pruned_layer`, or `(file, module)`."
+    if isinstance(spec[0], (str, Path)):
+        dense, comp = _file_forms(str(spec[0])); return dense.get_submodule(spec[1]), comp.get_submodule(spec[1])
+    m = pruned_layer(*spec); return m, CompressedLinear.from_quantized(m)
 
 def bench_layer(m:nn.Linear, l:CompressedLinear, bs:int, reps:int)->dict:
     "Best-of-`reps` seconds of every way to compute `m`'s layer on a random batch of `bs`."
@@ -474,15 +482,15 @@ def bench_layer(m:nn.Linear, l:CompressedLinear, bs:int, reps:int)->dict:
     l.kernel = 'auto'; return t
 
 def bench_run(
-    specs:dict,           # {name: (in, out, density)}
+    specs:dict,           # {name: (in, out, density)} for random layers, or {name: (file, module)} for a file's layer
     threads=(1, 2),       # torch thread counts (numba follows)
     bss=(1, 64),          # batch sizes
     reps1:int=30,         # rounds at batch size 1 (a call is short: more rounds)
     reps:int=10,          # rounds at the other batch sizes
 )->list:                  # rows: threads, layer, bs, the kernel `auto` ran, every way's best time in µs
     "One process's benchmark of `CompressedLinear` (after `tune`) against dense and plain sparse products."
-    layers = {n: pruned_layer(*s) for n,s in specs.items()}
-    clayers = {n: CompressedLinear.from_quantized(m) for n,m in layers.items()}
+    pairs = {n: bench_pair(s) for n,s in specs.items()}
+    layers, clayers = {n: m for n,(m,_) in pairs.items()}, {n: l for n,(_,l) in pairs.items()}
     rows, n0 = [], torch.get_num_threads()
     try:
         for th in threads:
