@@ -462,7 +462,7 @@ def pruned_layer(n_in:int, n_out:int, density:float, bits:int=5, seed:int=0)->nn
     torch.manual_seed(seed); m = nn.Linear(n_in, n_out)
     return quantize_layer(set_mask(m, sparsity_mask(m.weight, 1 - density)), bits)
 
-@functools.lru_cache(maxsize=1)
+@functools.lru_cache(maxsize=1)  # the last file's two models stay loaded: its layers are benchmarked one after the other
 def _file_forms(f:str)->tuple: return load_model(f).eval(), load_compressed_model(f)
 
 def bench_pair(spec)->tuple:
