@@ -420,6 +420,7 @@ def kernel_for(self:CompressedLinear, bs:int, device='cpu')->str:
 def forward(self:CompressedLinear, x:torch.Tensor)->torch.Tensor:
     "`F.linear(x, W, bias)` from the compressed arrays (or the kept dense weight, per `kernel_for`); no gradients."
     if x.dtype != torch.float32: raise TypeError(f"CompressedLinear takes float32 input, got {x.dtype}")
+    if x.shape[-1] != self.in_features: raise ValueError(f"expected {self.in_features} input features, got {x.shape[-1]}")
     x2 = x if x.ndim == 2 and not x.requires_grad else x.detach().reshape(-1, self.in_features)  # skipped: a microsecond a call
     y = KERNELS[self.kernel_for(x2.shape[0], 'cpu' if x.is_cpu else x.device)](self, x2)
     return y if x.ndim == 2 else y.reshape(*x.shape[:-1], self.out_features)
