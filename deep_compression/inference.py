@@ -367,8 +367,8 @@ def spmm_t(l, xt:torch.Tensor, avx512:bool=AVX512)->torch.Tensor:
     if not avx512:
         yt = torch.empty(l.out_features, B)  # allocated by torch: `torch.from_numpy` per call stood out in a batch-1 profile
         (_spmm_par if par else _spmm)(*l.arrays(), xt.contiguous().numpy(), yt.numpy()); return yt
-    # rows of whole 64-byte lines, each starting on one (torch aligns its buffers so): with 16-lane loads that straddle two
-    # lines the kernel took 1.8 times as long (issue 14's notes)
+    # rows of whole 64-byte lines, each starting on one (torch aligns its buffers so): 16-lane loads that straddle two
+    # lines were markedly slower (issue 14's notes)
     bp = -(-B // 16) * 16
     if bp != B or not xt.is_contiguous() or xt.data_ptr() % 64: xa = torch.zeros(xt.shape[0], bp); xa[:, :B] = xt
     else: xa = xt
@@ -377,9 +377,9 @@ def spmm_t(l, xt:torch.Tensor, avx512:bool=AVX512)->torch.Tensor:
     return yt[:, :B]
 
 # %% ../nbs/09_inference.ipynb #ca8cb137
-def _spmv_for(l, par:bool, avx512:bool):
-    "The batch-1 kernel for the layer's array types."
-    cb, code, ip, col, bb = l.arrays()
+def _spmv_for(a:tuple, par:bool, avx512:bool):
+    "The batch-1 kernel for a layer's `arrays()`."
+    cb, code, ip, col, bb = a
     if avx512 and code.dtype == np.uint8 and len(cb) == 32: return _spmv_v16_par if par else _spmv_v16
     if code.dtype == np.uint8 and col.dtype == np.uint16: return _spmv_wide_par if par else _spmv_wide
     return _spmv_par if par else _spmv
@@ -387,7 +387,7 @@ def _spmv_for(l, par:bool, avx512:bool):
 def _numba(l, x, avx512=AVX512):  # avx512=False: the kernels for other CPUs, for the benchmark
     if x.shape[0] > 1: return spmm_t(l, x.T, avx512).T
     y = np.empty(l.out_features, np.float32)  # numpy's allocation and `from_numpy` cost less than torch.empty and .numpy()
-    _spmv_for(l, _threads() > 1 and l.nnz >= PAR_WORK, avx512)(*l.arrays(), x.numpy().reshape(-1), y)
+    a = l.arrays(); _spmv_for(a, _threads() > 1 and l.nnz >= PAR_WORK, avx512)(*a, x.numpy().reshape(-1), y)
     return torch.from_numpy(y)[None]
 
 def _torch(l, x):
